@@ -1,0 +1,60 @@
+# tal-harness: every target wraps one `python -m harness ...` call.
+# On a fresh machine `make test` and `make table1` need no other step: the
+# virtual environment is created and the project installed on first use.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# The pinned torch wheel is installed first so that the project's own `torch>=2.1`
+# is already satisfied (a bare requirement would pull several GB of CUDA packages
+# on a CPU machine). GPU users elsewhere get the CUDA build of the same version.
+TORCH_VERSION ?= 2.13.0
+TORCH_INDEX ?=
+PIP_TORCH_ARGS := $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX),)
+
+DATA ?= results/data
+PRESET ?= thumos-like
+QUALITY ?= mid
+SEED ?= 0
+
+.PHONY: setup .venv test lint bench data check-data clean distclean help
+
+help:
+	@echo "make test          run the test suite (creates .venv on first use)"
+	@echo "make data          write the synthetic benchmark (PRESET=$(PRESET) QUALITY=$(QUALITY)) under $(DATA)"
+	@echo "make check-data    check a data root before a long run (CFG=...)"
+	@echo "make bench         benchmarks (evaluator speed; models when present)"
+	@echo "make lint          ruff"
+
+setup: $(STAMP)
+.venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q $(PIP_TORCH_ARGS) torch==$(TORCH_VERSION)
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check harness models baselines datasets reports tests
+
+data: $(STAMP)
+	$(PY) -m harness make-data synthetic --preset $(PRESET) --quality $(QUALITY) --seed $(SEED) --out $(DATA)/synthetic/$(PRESET)-$(QUALITY)
+
+check-data: $(STAMP)
+	$(PY) -m harness check-data $(CFG) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
+
+bench: $(STAMP)
+	$(PY) -m harness bench
+
+clean:
+	rm -rf reports/build .pytest_cache .ruff_cache
+
+distclean: clean
+	rm -rf $(VENV) results/runs results/data

@@ -1,0 +1,1 @@
+"""Baselines composed from :mod:`models`: ActionFormer and TriDet."""

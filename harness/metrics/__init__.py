@@ -1,0 +1,1 @@
+"""Evaluation: ActivityNet-style detection mAP (pure functions) and its mmengine metric."""

@@ -1,0 +1,1 @@
+"""Rendering of aggregated results (HTML, LaTeX, figures). Never imports torch."""
