@@ -1,0 +1,184 @@
+"""Files of the evaluator: GT from annotation JSON, ActivityNet prediction JSON, thresholds.
+
+Prediction files follow ActivityNet: ``{version?, results: {video_id: [{label, score,
+segment: [start_s, end_s]}]}, external_data?}``. Labels are ids (ints, matched to the
+GT ``label_id``) or names (strings, matched to the GT ``label``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from datasets.annotations import label_map, load_annotations
+from harness.errors import ConfigError, DataError
+from harness.io import atomic_write_json
+from harness.metrics.result import EvaluationWarning
+
+GT_COLUMNS = ["video_id", "t_start", "t_end", "label", "label_name", "row"]
+PRED_COLUMNS = ["video_id", "t_start", "t_end", "label", "score", "row"]
+
+
+def load_ground_truth(path: str | os.PathLike[str], subset: str = "validation") -> pd.DataFrame:
+    """GT rows of one subset of an ActionFormer-family annotation file.
+
+    Label ids are the file's ``label_id`` (or sorted names without ids, as
+    :func:`datasets.annotations.label_map`). GT with end < start is dropped with a
+    warning naming video and row; the count goes to ``attrs['num_dropped_gt']``.
+
+    Args:
+        path: annotation JSON.
+        subset: subset name (case-insensitive).
+
+    Returns:
+        Columns video_id, t_start, t_end, label (int64), label_name, row (index of the
+        annotation in its video), in file order; ``attrs`` source, subset, num_dropped_gt.
+    """
+    videos = load_annotations(path)
+    ids = label_map(videos, source=str(path))
+    chosen = [v for v in videos if v.subset == subset.lower()]
+    if not chosen:
+        present = sorted({v.subset for v in videos})
+        raise DataError(f"{path}: no videos in subset {subset!r} (subsets present: {present})")
+    cols: dict[str, list[Any]] = {c: [] for c in GT_COLUMNS}
+    for v in chosen:
+        n = len(v.labels)
+        cols["video_id"] += [v.video_id] * n
+        cols["t_start"] += v.segments[:, 0].tolist()
+        cols["t_end"] += v.segments[:, 1].tolist()
+        cols["label"] += [ids[name] for name in v.labels]
+        cols["label_name"] += list(v.labels)
+        cols["row"] += list(range(n))
+    table = pd.DataFrame(cols).astype({"t_start": "float64", "t_end": "float64", "label": "int64"})
+    inverted = (table["t_end"] < table["t_start"]).to_numpy()
+    if inverted.any():
+        bad = table[inverted]
+        shown = ", ".join(f"video {v!r} row {r}" for v, r in zip(bad["video_id"][:10], bad["row"][:10]))
+        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+        warnings.warn(
+            f"{path}: dropped {len(bad)} ground-truth segments with end < start: {shown}{more}",
+            EvaluationWarning, stacklevel=2,
+        )
+        table = table[~inverted].reset_index(drop=True)
+    table.attrs.update(source=str(path), subset=subset.lower(), num_dropped_gt=int(inverted.sum()))
+    return table
+
+
+def _read_json(path: Path) -> dict:
+    if not path.is_file():
+        raise DataError(f"{path}: predictions file not found")
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}: malformed JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot read ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
+        raise DataError(f"{path}: expected an object with a 'results' object (ActivityNet format)")
+    return data
+
+
+def _number(value: Any, what: str, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise DataError(f"{where}: {what} is not a number ({value!r})")
+    if not math.isfinite(value):
+        raise DataError(f"{where}: {what} is not finite ({value!r})")
+    return float(value)
+
+
+def _label(value: Any, where: str) -> int | str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if math.isfinite(value) and int(value) == value:
+            return int(value)
+    raise DataError(f"{where}: label must be an integer id or a name, got {value!r}")
+
+
+def load_predictions(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read an ActivityNet prediction file.
+
+    Args:
+        path: JSON file.
+
+    Returns:
+        Columns video_id, t_start, t_end, label (int64 ids, or objects when names
+        occur), score, row (index in its video's list), in file order.
+    """
+    path = Path(path)
+    cols: dict[str, list[Any]] = {c: [] for c in PRED_COLUMNS}
+    for vid, dets in _read_json(path).get("results").items():
+        if not isinstance(dets, list):
+            raise DataError(f"{path}: video {vid!r}: detections must be a list")
+        for i, det in enumerate(dets):
+            where = f"{path}: video {vid!r} row {i}"
+            if not isinstance(det, dict):
+                raise DataError(f"{where}: detection is not an object")
+            seg = det.get("segment")
+            if not isinstance(seg, (list, tuple)) or len(seg) != 2:
+                raise DataError(f"{where}: 'segment' must be [start, end], got {seg!r}")
+            start, end = _number(seg[0], "start", where), _number(seg[1], "end", where)
+            if end < start:
+                raise DataError(f"{where}: end {end} < start {start}")
+            cols["video_id"].append(str(vid))
+            cols["t_start"].append(start)
+            cols["t_end"].append(end)
+            cols["label"].append(_label(det.get("label"), where))
+            cols["score"].append(_number(det.get("score"), "score", where))
+            cols["row"].append(i)
+    all_int = all(isinstance(x, int) for x in cols["label"])
+    table = pd.DataFrame(cols)
+    return table.astype(
+        {"t_start": "float64", "t_end": "float64", "score": "float64", "row": "int64",
+         "label": "int64" if all_int else "object"}
+    )
+
+
+def predictions_to_json(predictions: pd.DataFrame, version: str = "tal-harness") -> dict:
+    """ActivityNet prediction object from a prediction table (row order kept per video)."""
+    results: dict[str, list[dict]] = {}
+    labels = predictions["label"].tolist()
+    for vid, s, e, lab, sc in zip(
+        predictions["video_id"].tolist(), predictions["t_start"].tolist(),
+        predictions["t_end"].tolist(), labels, predictions["score"].tolist(),
+    ):
+        lab = int(lab) if isinstance(lab, (int, np.integer)) else lab
+        results.setdefault(str(vid), []).append({"label": lab, "score": sc, "segment": [s, e]})
+    return {"version": version, "results": results, "external_data": {}}
+
+
+def write_predictions(path: str | os.PathLike[str], predictions: pd.DataFrame) -> Path:
+    """Write a prediction table as ActivityNet JSON, atomically."""
+    return atomic_write_json(path, predictions_to_json(predictions), indent=None)
+
+
+def parse_tiou_thresholds(text: str) -> tuple[float, ...]:
+    """Thresholds from ``a:step:b`` (inclusive, the exact ``np.linspace(a, b, n)``
+    values), a comma list ``0.3,0.5``, or one number.
+
+    Raises:
+        ConfigError: on anything else, or a range whose step does not divide it.
+    """
+    parts = text.split(":") if ":" in text else [x for x in text.split(",") if x.strip()]
+    try:
+        values = [float(x) for x in parts]
+    except ValueError:
+        values = []
+    if not values or (":" in text and len(values) != 3):
+        raise ConfigError(f"cannot parse tIoU thresholds {text!r} (use a:step:b or a,b,c)")
+    if ":" not in text:
+        return tuple(values)
+    a, step, b = values
+    steps = (b - a) / step if step > 0 else -1.0
+    n = round(steps) if np.isfinite(steps) else -1
+    if not np.isfinite(values).all() or steps < 0 or abs(steps - n) > 1e-6:
+        raise ConfigError(f"tIoU range {text!r}: need a finite step > 0 dividing b - a >= 0")
+    return tuple(np.linspace(a, b, n + 1).tolist())

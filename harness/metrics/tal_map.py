@@ -1,0 +1,130 @@
+"""``TemporalMAPMetric``: the evaluator as an mmengine metric (thin wrapper)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from mmengine.evaluator import BaseMetric
+
+from harness.errors import DataError
+from harness.metrics.detection import evaluate_detection
+from harness.metrics.formats import load_ground_truth, parse_tiou_thresholds, write_predictions
+from harness.metrics.result import MAPResult
+from harness.metrics.tables import check_thresholds
+from harness.registry import METRICS
+
+
+def _numpy(value: Any) -> np.ndarray:
+    """A tensor or array-like as a numpy array (on the CPU)."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+def _one_prediction(sample: Any) -> dict[str, Any]:
+    """Numpy copy of one model output: video_id, segments [M, 2] s, scores [M], labels [M]."""
+    try:
+        vid = str(sample["video_id"])
+        segments = _numpy(sample["segments"]).astype(np.float64).reshape(-1, 2)  # [M, 2]
+        scores = _numpy(sample["scores"]).astype(np.float64).reshape(-1)  # [M]
+        labels = _numpy(sample["labels"]).astype(np.int64).reshape(-1)  # [M]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(
+            f"TemporalMAPMetric: a model output needs video_id, segments [M, 2], scores [M], "
+            f"labels [M] ({exc})"
+        ) from None
+    if not len(segments) == len(scores) == len(labels):
+        raise DataError(
+            f"TemporalMAPMetric: video {vid!r}: {len(segments)} segments, {len(scores)} scores, "
+            f"{len(labels)} labels"
+        )
+    return {"video_id": vid, "segments": segments, "scores": scores, "labels": labels}
+
+
+def prediction_table(outputs: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """Prediction table (video_id, t_start, t_end, label, score, row) in output order."""
+    counts = [len(o["scores"]) for o in outputs]
+    segs = np.concatenate([o["segments"] for o in outputs]) if outputs else np.zeros((0, 2))
+    return pd.DataFrame(
+        {
+            "video_id": np.repeat([o["video_id"] for o in outputs], counts).astype(object),
+            "t_start": segs[:, 0],
+            "t_end": segs[:, 1],
+            "label": np.concatenate([o["labels"] for o in outputs] or [np.zeros(0, np.int64)]),
+            "score": np.concatenate([o["scores"] for o in outputs] or [np.zeros(0)]),
+            "row": np.concatenate([np.arange(c) for c in counts] or [np.zeros(0, np.int64)]),
+        }
+    )
+
+
+@METRICS.register_module()
+class TemporalMAPMetric(BaseMetric):
+    """ActivityNet detection mAP of the model's predictions on one annotation subset.
+
+    Args:
+        ann_file: annotation JSON (ActionFormer family), relative to the working folder.
+        subset: subset evaluated (``validation`` for the synthetic and most sets).
+        tiou_thresholds: thresholds, a list or ``'a:step:b'`` (np.linspace values).
+        gt_dedup: remove duplicate GT (same label, bounds within 1e-3 s).
+        drop_zero_length_gt: drop GT with start == end.
+        exclude_videos: videos removed from GT and predictions.
+        predictions_out: if set, the predictions are written there (ActivityNet JSON).
+        collect_device: mmengine's result collection device.
+        prefix: metric-name prefix (none by default).
+
+    ``compute_metrics`` returns ``{'mAP@0.30': ..., 'average_mAP': ...}`` (fractions)
+    and keeps the full :class:`MAPResult` in ``last_result``.
+    """
+
+    default_prefix = ""  # unprefixed keys; '' also stops mmengine's missing-prefix warning
+
+    def __init__(
+        self,
+        *,
+        ann_file: str,
+        subset: str = "validation",
+        tiou_thresholds: Sequence[float] | str,
+        gt_dedup: bool = True,
+        drop_zero_length_gt: bool = True,
+        exclude_videos: Sequence[str] = (),
+        predictions_out: str | None = None,
+        collect_device: str = "cpu",
+        prefix: str | None = None,
+    ) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        if isinstance(tiou_thresholds, str):
+            tiou_thresholds = parse_tiou_thresholds(tiou_thresholds)
+        self.tiou_thresholds = tuple(check_thresholds(tiou_thresholds).tolist())
+        self.ann_file = ann_file
+        self.subset = subset
+        self.gt_dedup = gt_dedup
+        self.drop_zero_length_gt = drop_zero_length_gt
+        self.exclude_videos = tuple(exclude_videos)
+        self.predictions_out = predictions_out
+        self.last_result: MAPResult | None = None
+        self._ground_truth: pd.DataFrame | None = None
+
+    def ground_truth(self) -> pd.DataFrame:
+        """The GT table, read once."""
+        if self._ground_truth is None:
+            self._ground_truth = load_ground_truth(self.ann_file, self.subset)
+        return self._ground_truth
+
+    def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
+        """Keep a numpy copy of each video's predictions (one result per video)."""
+        for sample in data_samples:
+            self.results.append(_one_prediction(sample))
+
+    def compute_metrics(self, results: list) -> dict[str, float]:
+        """mAP per threshold and average (fractions); the full result in ``last_result``."""
+        table = prediction_table(results)
+        if self.predictions_out:
+            write_predictions(self.predictions_out, table)
+        self.last_result = evaluate_detection(
+            self.ground_truth(), table, self.tiou_thresholds, gt_dedup=self.gt_dedup,
+            drop_zero_length_gt=self.drop_zero_length_gt, exclude_videos=self.exclude_videos,
+        )
+        return self.last_result.metrics()
