@@ -1,0 +1,115 @@
+"""What a run folder holds: a finished record, a failed one, a partial run, or nothing.
+
+Used by the sweep (what to run, resume or skip) and by aggregation (which records count).
+A run counts only through a ``record.json`` that parses as a :class:`~harness.records.RunRecord`
+with status ``ok``: checkpoints, logs and half-written temporaries of a partial run never do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.records import RunRecord
+
+RECORD = "record.json"
+LOCK = ".sweep.lock"
+LOG = "train.log"
+SEED_DIR = re.compile(r"^seed(\d+)$")
+STATES = ("done", "stale", "failed", "corrupt", "partial", "fresh")
+
+
+@dataclass(frozen=True)
+class RunInspection:
+    """State of one run folder.
+
+    Attributes:
+        state: ``done`` (ok record, expected config hash), ``stale`` (ok record of another
+            config hash), ``failed`` (record with status failed), ``corrupt`` (``record.json``
+            that does not parse), ``partial`` (no record, a checkpoint to resume from),
+            ``fresh`` (nothing usable).
+        record: the parsed record, if any.
+        checkpoint: the checkpoint a resume would start from, if any.
+        problem: why a record is corrupt or stale.
+    """
+
+    state: str
+    record: RunRecord | None = None
+    checkpoint: Path | None = None
+    problem: str = ""
+
+
+def read_record(path: Path) -> tuple[RunRecord | None, str]:
+    """(record, "") or (None, why it cannot be read)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"unreadable ({type(exc).__name__})"
+    except json.JSONDecodeError as exc:
+        return None, f"not JSON (line {exc.lineno}: {exc.msg})"
+    if not isinstance(data, dict):
+        return None, "not a run record (a JSON object is expected)"
+    try:
+        return RunRecord.from_json(data), ""
+    except (KeyError, TypeError, ValueError) as exc:
+        return None, f"not a run record ({type(exc).__name__}: {str(exc)[:120]})"
+
+
+_EPOCH = re.compile(r"^epoch_(\d+)\.pth$")
+
+
+def find_checkpoint(work_dir: Path) -> Path | None:
+    """The checkpoint ``train --resume`` would start from: the file named in
+    ``last_checkpoint`` inside ``work_dir``, else the highest ``epoch_<k>.pth``.
+
+    The same rule as :func:`harness.checkpoint.find_resume_checkpoint`, without importing torch
+    into the sweep process (a test checks that both agree).
+    """
+    marker = work_dir / "last_checkpoint"
+    if marker.is_file():
+        try:
+            candidate = work_dir / Path(marker.read_text().strip()).name
+        except OSError:
+            candidate = None
+        if candidate is not None and candidate.is_file():
+            return candidate
+    if not work_dir.is_dir():
+        return None
+    epochs = [(int(m.group(1)), p) for p in work_dir.glob("epoch_*.pth") if (m := _EPOCH.match(p.name))]
+    return max(epochs)[1] if epochs else None
+
+
+def inspect_run(work_dir: Path, expected_hash: str | None = None) -> RunInspection:
+    """The state of ``work_dir`` (see :class:`RunInspection`); a missing folder is fresh."""
+    path = work_dir / RECORD
+    if path.is_file():
+        record, problem = read_record(path)
+        if record is None:
+            return RunInspection("corrupt", checkpoint=find_checkpoint(work_dir), problem=problem)
+        if record.status == "failed":
+            return RunInspection("failed", record, find_checkpoint(work_dir), record.error or "")
+        if expected_hash and record.config_hash != expected_hash:
+            return RunInspection("stale", record, None, (
+                f"record of config hash {record.config_hash[:12]}, the config now hashes to "
+                f"{expected_hash[:12]}"))
+        return RunInspection("done", record)
+    if not work_dir.is_dir():
+        return RunInspection("fresh")
+    checkpoint = find_checkpoint(work_dir)
+    return RunInspection("partial" if checkpoint is not None else "fresh", checkpoint=checkpoint)
+
+
+def seed_dirs(run_dir: Path) -> tuple[list[tuple[int, Path]], list[Path]]:
+    """(seed, folder) pairs under ``run_dir`` sorted by seed, and the other entries (foreign)."""
+    seeds, foreign = [], []
+    if not run_dir.is_dir():
+        return seeds, foreign
+    for child in sorted(run_dir.iterdir()):
+        m = SEED_DIR.match(child.name)
+        if m and child.is_dir():
+            seeds.append((int(m.group(1)), child))
+        elif not child.name.startswith("."):
+            foreign.append(child)
+    return sorted(seeds), foreign
