@@ -1,0 +1,106 @@
+"""The official ActionFormer configuration keys and defaults (libs/core/config.py ``DEFAULTS``).
+
+happyharrycn/actionformer_release @ 61ea7eb. ``from_official_config`` takes the YAML's
+``model`` section after the official ``load_config`` merge (keys as there, plus
+``input_dim``, ``num_classes``, ``max_seq_len``, ``train_cfg``, ``test_cfg``); keys missing
+from it take these defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from harness.errors import ConfigError
+
+MODEL_DEFAULTS: dict[str, Any] = {
+    "backbone_type": "convTransformer",
+    "fpn_type": "identity",
+    "backbone_arch": (2, 2, 5),
+    "scale_factor": 2,
+    "regression_range": ((0, 4), (4, 8), (8, 16), (16, 32), (32, 64), (64, 10000)),
+    "n_head": 4,
+    "n_mha_win_size": -1,
+    "embd_kernel_size": 3,
+    "embd_dim": 512,
+    "embd_with_ln": True,
+    "fpn_dim": 512,
+    "fpn_with_ln": True,
+    "fpn_start_level": 0,
+    "head_dim": 512,
+    "head_kernel_size": 3,
+    "head_num_layers": 3,
+    "head_with_ln": True,
+    "max_buffer_len_factor": 6.0,
+    "use_abs_pe": False,
+    "use_rel_pe": False,
+}
+REQUIRED_KEYS = ("input_dim", "num_classes", "max_seq_len")
+
+TRAIN_DEFAULTS: dict[str, Any] = {
+    "center_sample": "radius",
+    "center_sample_radius": 1.5,
+    "loss_weight": 1.0,
+    "cls_prior_prob": 0.01,
+    "init_loss_norm": 2000,
+    "clip_grad_l2norm": -1,
+    "head_empty_cls": (),
+    "dropout": 0.0,
+    "droppath": 0.1,
+    "label_smoothing": 0.0,
+}
+
+TEST_DEFAULTS: dict[str, Any] = {
+    "pre_nms_thresh": 0.001,
+    "pre_nms_topk": 5000,
+    "iou_threshold": 0.1,
+    "min_score": 0.01,
+    "max_seg_num": 1000,
+    "nms_method": "soft",
+    "nms_sigma": 0.5,
+    "duration_thresh": 0.05,
+    "multiclass_nms": True,
+    "ext_score_file": None,
+    "voting_thresh": 0.75,
+}
+
+
+def merge_section(
+    values: Mapping[str, Any] | None, defaults: Mapping[str, Any], what: str
+) -> dict[str, Any]:
+    """defaults updated by ``values``; unknown keys raise a one-line ConfigError."""
+    values = dict(values or {})
+    unknown = sorted(set(values) - set(defaults))
+    if unknown:
+        raise ConfigError(f"ActionFormer {what}: unknown keys {unknown}")
+    return {**defaults, **values}
+
+
+def check_official_model(cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate an official ``model`` dict; return it with defaults filled in (not nested cfgs).
+
+    Raises:
+        ConfigError: unknown or missing keys, or options the harness does not implement.
+    """
+    allowed = set(MODEL_DEFAULTS) | set(REQUIRED_KEYS) | {"train_cfg", "test_cfg"}
+    unknown = sorted(set(cfg) - allowed)
+    if unknown:
+        raise ConfigError(f"ActionFormer model config: unknown keys {unknown}")
+    missing = [k for k in REQUIRED_KEYS if cfg.get(k) is None]
+    if missing:
+        raise ConfigError(f"ActionFormer model config: missing {missing} (dataset numbers)")
+    out = {**MODEL_DEFAULTS, **dict(cfg)}
+    if out["backbone_type"] != "convTransformer":
+        raise ConfigError(
+            f"ActionFormer backbone_type {out['backbone_type']!r} is not implemented "
+            "(only 'convTransformer')"
+        )
+    if out["fpn_type"] != "identity":
+        raise ConfigError(
+            f"ActionFormer fpn_type {out['fpn_type']!r} is not implemented (only 'identity')"
+        )
+    if out["use_rel_pe"]:
+        raise ConfigError("ActionFormer use_rel_pe=True is not implemented (no official config uses it)")
+    if isinstance(out["input_dim"], (list, tuple)) or isinstance(out["embd_dim"], (list, tuple)):
+        raise ConfigError("ActionFormer multi-stream input_dim/embd_dim lists are not implemented")
+    return out

@@ -1,0 +1,178 @@
+"""Speed and memory of the detectors at THUMOS14 I3D scale (``python -m harness bench --only models``).
+
+Per model and device: a training step (forward + backward + AdamW step, batch 2, T 2304,
+C_in 2048, dims 512, the official THUMOS config) and inference of one 2304-step video
+including Soft-NMS; medians over iterations, peak memory. Each case runs in a fresh process
+(spawn) with 2 torch threads so peak RSS is its own. ActionFormer and TriDet are entries of
+``MODELS``; add CLTDR-GMG the same way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import resource
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+NAME = "models"
+DESCRIPTION = "detector training step and per-video inference at THUMOS14 I3D scale (T 2304)"
+
+ROOT = Path(__file__).resolve().parents[2]
+THREADS = 2
+BATCH, LENGTH, INPUT_DIM, NUM_CLASSES = 2, 2304, 2048, 20
+
+
+@dataclass(frozen=True)
+class BenchModel:
+    """A benchmarked model: its base config and the official timings on 2 CPU cores.
+
+    Attributes:
+        config: model base config (dataset numbers filled by the benchmark).
+        official_train_s, official_infer_s: official code, s/step and s/video (None: unknown).
+    """
+
+    config: str
+    official_train_s: float | None
+    official_infer_s: float | None
+
+
+MODELS: dict[str, BenchModel] = {
+    "actionformer": BenchModel("harness/configs/_base_/models/actionformer.py", 1.8, 0.33),
+    "tridet": BenchModel("harness/configs/_base_/models/tridet.py", 1.5, 0.29),
+}
+
+
+def build_model(name: str) -> Any:
+    """The model of ``MODELS[name]`` with THUMOS I3D dataset numbers."""
+    from mmengine.config import Config
+
+    import baselines  # noqa: F401  (registers the baselines)
+    from harness.registry import MODELS as REGISTRY
+
+    cfg = Config.fromfile(str(ROOT / MODELS[name].config))
+    cfg.model.update(input_dim=INPUT_DIM, num_classes=NUM_CLASSES, max_seq_len=LENGTH)
+    return REGISTRY.build(cfg.model)
+
+
+def _fake_batch(device: str, batch: int) -> tuple[Any, Any, list[dict[str, Any]]]:
+    import torch
+
+    g = torch.Generator().manual_seed(0)
+    inputs = torch.randn(batch, INPUT_DIM, LENGTH, generator=g).to(device)
+    masks = torch.ones(batch, 1, LENGTH, dtype=torch.bool, device=device)
+    samples = []
+    for i in range(batch):
+        starts = torch.randint(0, LENGTH - 200, (8,), generator=g).float()
+        lens = torch.randint(4, 200, (8,), generator=g).float()
+        samples.append({
+            "segments": torch.stack((starts, starts + lens), 1).to(device),
+            "labels": torch.randint(0, NUM_CLASSES, (8,), generator=g).to(device),
+            "video_id": f"bench_{i}", "fps": 30.0, "duration": LENGTH * 4 / 30.0,
+            "feat_stride": 4, "feat_num_frames": 16,
+        })
+    return inputs, masks, samples
+
+
+def _sync(device: str) -> None:
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.synchronize()
+
+
+def _median(fn: Any, repeats: int, warmup: int, device: str) -> tuple[float, float]:
+    """(median wall s, median CPU s of this process) over ``repeats`` calls after warm-up."""
+    for _ in range(warmup):
+        fn()
+        _sync(device)
+    walls, cpus = [], []
+    for _ in range(repeats):
+        c0, t0 = time.process_time(), time.perf_counter()
+        fn()
+        _sync(device)
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def measure(name: str, device: str, quick: bool) -> dict[str, float]:
+    """Time the training step and the inference of ``name`` on ``device`` (this process)."""
+    import torch
+
+    torch.set_num_threads(THREADS)
+    torch.manual_seed(0)
+    model = build_model(name).to(device)
+    optim = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.05)
+    inputs, masks, samples = _fake_batch(device, BATCH)
+
+    def train_step() -> None:
+        model.train()
+        optim.zero_grad(set_to_none=True)
+        losses = model(inputs, masks, samples, mode="loss")
+        sum(v for k, v in losses.items() if "loss" in k).backward()
+        optim.step()
+
+    def infer() -> None:
+        model.eval()
+        model(inputs[:1], masks[:1], samples[:1], mode="predict")
+
+    repeats = 3 if quick else 10
+    train_wall, train_cpu = _median(train_step, repeats, 1, device)
+    infer_wall, infer_cpu = _median(infer, repeats, 1, device)
+    out = {
+        "train_s": train_wall, "train_cpu_s": train_cpu, "infer_s": infer_wall,
+        "infer_cpu_s": infer_cpu,
+        "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+    }
+    if device.startswith("cuda"):
+        out["peak_cuda_gb"] = torch.cuda.max_memory_allocated() / 2**30
+    return out
+
+
+def _measure_in_child(args: tuple[str, str, bool]) -> dict[str, float]:
+    return measure(*args)
+
+
+def devices() -> list[str]:
+    import torch
+
+    return ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+def _rows(name: str, device: str, res: dict[str, float]) -> list[dict[str, Any]]:
+    spec = MODELS[name]
+    case = f"{name} {device} B{BATCH} T{LENGTH} C{INPUT_DIM}"
+    rows: list[dict[str, Any]] = []
+    for key, metric, official in (
+        ("train_s", "train step (fwd+bwd+AdamW)", spec.official_train_s),
+        ("infer_s", "inference per video incl. NMS", spec.official_infer_s),
+    ):
+        row: dict[str, Any] = {
+            "benchmark": NAME, "case": case, "metric": metric, "value": res[key], "unit": "s",
+            "note": f"cpu time/{THREADS} threads: {res[key.replace('_s', '_cpu_s')] / THREADS:.3g} s",
+        }
+        if device == "cpu" and official is not None:
+            row["target"] = f"<= {official} (official)"
+            row["ok"] = res[key] <= official
+            row["note"] += f"; ratio vs official {res[key] / official:.2f} (aim 0.8)"
+        rows.append(row)
+    rows.append({"benchmark": NAME, "case": case, "metric": "peak RSS", "unit": "GB",
+                 "value": res["peak_rss_gb"]})
+    if "peak_cuda_gb" in res:
+        rows.append({"benchmark": NAME, "case": case, "metric": "peak CUDA memory",
+                     "unit": "GB", "value": res["peak_cuda_gb"]})
+    return rows
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    ctx = mp.get_context("spawn")
+    rows: list[dict[str, Any]] = []
+    for name in MODELS:
+        for device in devices():
+            with ctx.Pool(1) as pool:
+                res = pool.apply(_measure_in_child, ((name, device, quick),))
+            rows.extend(_rows(name, device, res))
+    return rows

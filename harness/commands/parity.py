@@ -1,0 +1,49 @@
+"""``python -m harness parity FILE.pt``: re-run official parity vectors on the harness model."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+NAME = "parity"
+HELP = "compare a harness model with an official parity file (*_small_seed0.pt); exit 1 on a miss"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="parity reference file, e.g. tests/golden/reference/actionformer_small_seed0.pt")
+    p.add_argument("--json", dest="json_out", default=None, help="also write the rows to this JSON file")
+    p.add_argument("--failed-only", action="store_true", help="print only the rows beyond tolerance")
+    p.add_argument("--threads", type=int, default=1, help="torch CPU threads (the references used 1)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import torch
+    from rich.console import Console
+    from rich.table import Table
+
+    from harness.io import atomic_write_json
+    from harness.parity import run_parity
+
+    torch.set_num_threads(max(1, args.threads))
+    report = run_parity(args.file)
+    if args.json_out:
+        atomic_write_json(args.json_out, report.to_json())
+    console = Console() if sys.stdout.isatty() else Console(width=150)
+    table = Table(title=f"parity: {report.kind} vs {args.file}")
+    table.add_column("tensor", no_wrap=True)
+    table.add_column("max abs err", justify="right")
+    table.add_column("max rel err", justify="right")
+    table.add_column("tolerance", no_wrap=True)
+    table.add_column("status")
+    for r in report.rows:
+        if args.failed_only and r.ok:
+            continue
+        status = "[green]ok[/green]" if r.ok else f"[red]FAIL[/red] {r.note}".rstrip()
+        table.add_row(r.name, f"{r.max_abs:.3g}", f"{r.max_rel:.3g}", r.tolerance, status)
+    console.print(table)
+    n_fail = len(report.failed)
+    console.print(
+        f"{len(report.rows)} values compared, {n_fail} beyond tolerance: "
+        + ("[green]PASS[/green]" if report.ok else "[red]FAIL[/red]")
+    )
+    return 0 if report.ok else 1

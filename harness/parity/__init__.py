@@ -1,0 +1,82 @@
+"""Parity of harness models against vectors recorded from the official code.
+
+``run_parity(path)`` reads a ``*_small_seed0.pt`` file (tests/golden/reference/README.md §B),
+builds the harness model of its ``model`` kind with the stored weights, re-runs the stored
+train and eval passes and compares every stored tensor within tolerance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.errors import DataError
+from harness.parity.adapters import ADAPTERS, ParityAdapter, register_adapter
+from harness.parity.compare import Row, Tolerance, compare_tree
+from harness.parity.dense import check_blob
+
+
+@dataclass(frozen=True)
+class ParityReport:
+    """Result of one parity run: a row per compared value; ``ok`` when all pass."""
+
+    path: str
+    kind: str
+    rows: tuple[Row, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.rows)
+
+    @property
+    def failed(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if not r.ok)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path, "kind": self.kind, "ok": self.ok, "num_rows": len(self.rows),
+            "num_failed": len(self.failed), "rows": [r.to_json() for r in self.rows],
+        }
+
+
+def load_reference(path: str | Path) -> dict[str, Any]:
+    """``torch.load`` a parity file with ``weights_only=True``; bad files raise DataError."""
+    import torch
+
+    try:
+        blob = torch.load(Path(path), map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure is bad input
+        raise DataError(f"{path}: cannot read as a torch file ({type(exc).__name__})") from None
+    check_blob(blob, str(path))
+    return blob
+
+
+def run_parity_blob(blob: Mapping[str, Any], path: str = "<memory>") -> ParityReport:
+    """Run the parity check on an already loaded reference dict."""
+    check_blob(blob, path)
+    kind = str(blob["model"])
+    if kind not in ADAPTERS:
+        raise DataError(f"{path}: no parity adapter for model {kind!r} (known: {sorted(ADAPTERS)})")
+    adapter = ADAPTERS[kind]
+    model = adapter.build(blob)
+    actual = adapter.run(model, blob)
+    rows: list[Row] = []
+    for section in adapter.sections:
+        if section in blob:
+            compare_tree(section, actual.get(section), blob[section], adapter.tolerance_of, rows)
+    return ParityReport(path=path, kind=kind, rows=tuple(rows))
+
+
+def run_parity(path: str | Path) -> ParityReport:
+    """Load ``path`` and run :func:`run_parity_blob`."""
+    return run_parity_blob(load_reference(path), str(path))
+
+
+__all__ = [
+    "ADAPTERS", "ParityAdapter", "ParityReport", "Row", "Tolerance", "load_reference",
+    "register_adapter", "run_parity", "run_parity_blob",
+]

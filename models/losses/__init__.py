@@ -1,0 +1,17 @@
+"""Losses: pure functions plus thin registered wrappers."""
+
+from models.losses.focal import SigmoidFocalLoss, reduce_loss, sigmoid_focal_loss
+from models.losses.iou_1d import DIoULoss1d, GIoULoss1d, ctr_diou_loss_1d, ctr_giou_loss_1d
+from models.losses.iou_weighted import (
+    IoUWeightedFocalLoss,
+    iou_weighted_focal_loss,
+    iou_weights,
+    weight_positive_entries,
+)
+from models.losses.normalizer import LossNormalizer
+
+__all__ = [
+    "DIoULoss1d", "GIoULoss1d", "IoUWeightedFocalLoss", "LossNormalizer", "SigmoidFocalLoss",
+    "ctr_diou_loss_1d", "ctr_giou_loss_1d", "iou_weighted_focal_loss", "iou_weights",
+    "reduce_loss", "sigmoid_focal_loss", "weight_positive_entries",
+]

@@ -1,0 +1,49 @@
+"""IoU-weighted focal loss: positives × IoU^p in pair order, not detached; p = 0 is focal."""
+
+from __future__ import annotations
+
+import torch
+
+from models.losses.focal import sigmoid_focal_loss
+from models.losses.iou_weighted import (
+    IoUWeightedFocalLoss,
+    iou_weighted_focal_loss,
+    iou_weights,
+    weight_positive_entries,
+)
+
+
+def test_iou_weights_hand_computed():
+    pred = torch.tensor([[1.0, 1.0], [2.0, 0.0]])
+    target = torch.tensor([[1.0, 3.0], [1.0, 1.0]])
+    # IoU: 2/4 = 0.5 and 1/3
+    assert torch.allclose(iou_weights(pred, target, 1.0), torch.tensor([0.5, 1 / 3]))
+    assert torch.allclose(iou_weights(pred, target, 0.5), torch.tensor([0.5, 1 / 3]).sqrt())
+
+
+def test_weights_go_to_positive_entries_in_row_major_order():
+    loss = torch.ones(3, 2)
+    positive = torch.tensor([[False, True], [True, True], [False, False]])
+    out = weight_positive_entries(loss, positive, torch.tensor([2.0, 3.0, 4.0]))
+    assert out.tolist() == [[1.0, 2.0], [3.0, 4.0], [1.0, 1.0]]
+
+
+def test_loss_value_and_gradient_through_the_iou():
+    torch.manual_seed(0)
+    logits = torch.randn(4, 3)
+    targets = torch.zeros(4, 3)
+    targets[1, 2] = 1.0
+    targets[3, 0] = 1.0
+    positive = targets > 0
+    pred = torch.tensor([[1.0, 2.0], [0.5, 0.5]], requires_grad=True)
+    tgt = torch.tensor([[1.0, 1.0], [1.0, 1.0]])
+    loss = iou_weighted_focal_loss(logits, targets, positive, pred, tgt, iou_weight_power=0.2)
+    focal = sigmoid_focal_loss(logits, targets)  # [4, 3]
+    iou = torch.tensor([2 / 3, 0.5])
+    expected = focal.sum() - focal[1, 2] - focal[3, 0] + focal[1, 2] * iou[0] ** 0.2 \
+        + focal[3, 0] * iou[1] ** 0.2
+    assert torch.allclose(loss, expected)
+    loss.backward()
+    assert pred.grad is not None and pred.grad.abs().sum() > 0  # the IoU is not detached
+    plain = IoUWeightedFocalLoss(iou_weight_power=0.0)(logits, targets, positive, pred, tgt)
+    assert torch.allclose(plain, focal.sum())
