@@ -1,0 +1,201 @@
+"""``python -m harness train CONFIG --seed S``: train, test the last epoch's EMA model, record.
+
+Writes into the work dir (default ``results/runs/<model>/<config>/seed<k>/``): the resolved
+config and its hash, checkpoints, ``test_curve.json`` (when the config records one),
+``predictions.json`` (ActivityNet format) and, last and atomically, ``record.json``.
+A NaN/Inf loss stops training and writes a record with status ``failed`` (exit 1).
+Multi-GPU: ``torchrun --nproc-per-node N -m harness train CONFIG --launcher pytorch``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+NAME = "train"
+HELP = "train a config with one seed, evaluate the last epoch (EMA) on the test split, write record.json"
+RECORD = "record.json"
+PREDICTIONS = "predictions.json"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("config", help="leaf config, e.g. harness/configs/actionformer/synthetic_thumos_like.py")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--work-dir", default=None, help="run folder (default results/runs/<model>/<config>/seed<k>)")
+    p.add_argument("--data-root", default=None, help="replace the config's data root")
+    p.add_argument("--cfg-options", nargs="+", default=None, metavar="KEY=VALUE", help="override config keys (mmengine syntax)")
+    p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in the work dir")
+    p.add_argument("--launcher", choices=["none", "pytorch"], default="none", help="'pytorch' under torchrun (DDP)")
+    p.add_argument("--amp", action="store_true", help="mixed precision (AmpOptimWrapper; CUDA only)")
+    p.add_argument("--overwrite", action="store_true", help="start afresh in a work dir that holds an earlier run")
+
+
+def _prepare_work_dir(work_dir: Path, *, resume: bool, overwrite: bool):
+    """The checkpoint to resume from (or None); refuses to mix runs in one folder."""
+    from harness.checkpoint import find_resume_checkpoint
+    from harness.errors import ConfigError
+
+    if resume:
+        ckpt = find_resume_checkpoint(work_dir)
+        if ckpt is None:
+            raise ConfigError(f"{work_dir}: --resume but the work dir holds no checkpoint")
+        return ckpt
+    stale = [work_dir / RECORD, work_dir / "last_checkpoint", *work_dir.glob("epoch_*.pth")]
+    stale = [p for p in stale if p.exists()]
+    if stale and not overwrite:
+        raise ConfigError(
+            f"{work_dir}: holds an earlier run ({stale[0].name}); pass --resume to continue it, "
+            "--overwrite to start afresh, or another --work-dir"
+        )
+    for p in stale:
+        p.unlink()
+    return None
+
+
+def _curve(runner):
+    from harness.hooks import TestCurveHook
+    from harness.records import CurvePoint
+    from harness.runner import metric_value
+
+    for hook in runner.hooks:
+        if isinstance(hook, TestCurveHook):
+            return tuple(
+                CurvePoint(
+                    epoch=p["epoch"],
+                    average_mAP=metric_value(p["metrics"], "average_mAP"),
+                    metrics=dict(p["metrics"]),
+                )
+                for p in hook.curve
+            )
+    return ()
+
+
+def _result_fields(outcome) -> dict:
+    """Record fields from a test outcome (full ``MAPResult`` when available)."""
+    from harness.runner import metric_value
+
+    if outcome.result is not None:
+        res = outcome.result.to_json()
+        evaluator = {k: v for k, v in res.items() if k not in ("tiou", "mAP", "average_mAP", "ap_per_class")}
+        return dict(
+            tiou=tuple(res["tiou"]),
+            mAP=tuple(res["mAP"]),
+            average_mAP=res["average_mAP"],
+            ap_per_class={k: tuple(v) for k, v in res["ap_per_class"].items()},
+            evaluator=evaluator,
+        )
+    pairs = sorted(
+        (float(k.rsplit("@", 1)[1]), v) for k, v in outcome.metrics.items() if "mAP@" in k
+    )
+    return dict(
+        tiou=tuple(t for t, _ in pairs),
+        mAP=tuple(v for _, v in pairs),
+        average_mAP=metric_value(outcome.metrics, "average_mAP"),
+        evaluator={"metrics": dict(outcome.metrics)},
+    )
+
+
+def _record(resolved, runner, *, status, error, started, result_fields, checkpoint, predictions):
+    from harness.manifest import collect_manifest
+    from harness.records import RunRecord, best_on_test
+    from harness.runner import describe_data
+
+    dataset, features, subset = describe_data(resolved.cfg)
+    curve = _curve(runner)
+    return RunRecord(
+        model=resolved.model,
+        config_name=resolved.config_name,
+        config_path=str(resolved.config_path),
+        config_hash=resolved.config_hash,
+        seed=resolved.seed,
+        dataset=dataset,
+        feature_set=features,
+        test_split=subset,
+        status=status,
+        error=error,
+        manifest=collect_manifest(config_hash=resolved.config_hash, seed=resolved.seed),
+        epochs=int(runner.epoch),
+        max_epochs=int(resolved.cfg.train_cfg.max_epochs),
+        wall_time_s=round(time.time() - started, 3),
+        test_curve=curve,
+        best_on_test=best_on_test(curve),
+        predictions=predictions,
+        checkpoint=checkpoint,
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **result_fields,
+    )
+
+
+def _print_summary(record, path: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{record.config_name} seed {record.seed}: mAP (%) at tIoU, last epoch, EMA, test split")
+    for t in record.tiou:
+        table.add_column(f"{t:.2f}", justify="right")
+    table.add_column("avg", justify="right")
+    table.add_row(*[f"{100 * v:.2f}" for v in record.mAP], f"{100 * (record.average_mAP or 0):.2f}")
+    console = Console()
+    console.print(table)
+    if record.best_on_test is not None:
+        b = record.best_on_test
+        console.print(f"test curve: best epoch {b.epoch} avg {100 * b.average_mAP:.2f} ({b.selection})")
+    console.print(f"record: {path}  ({record.wall_time_s:.1f} s)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mmengine.dist import is_main_process
+
+    from harness.checkpoint import find_resume_checkpoint
+    from harness.hooks import NonFiniteLossError
+    from harness.runner import (
+        default_work_dir,
+        parse_cfg_options,
+        resolve_run_config,
+        run_test,
+        runner_from_resolved,
+        set_predictions_out,
+    )
+
+    started = time.time()
+    work_dir = Path(args.work_dir) if args.work_dir else default_work_dir(args.config, args.seed)
+    resume_from = _prepare_work_dir(work_dir, resume=args.resume, overwrite=args.overwrite)
+    resolved = resolve_run_config(
+        args.config,
+        args.seed,
+        work_dir,
+        parse_cfg_options(args.cfg_options),
+        args.data_root,
+        launcher=args.launcher,
+        amp=args.amp,
+        resume_from=resume_from,
+    )
+    has_predictions = set_predictions_out(resolved.cfg, work_dir / PREDICTIONS)
+    runner = runner_from_resolved(resolved)
+    status, error, fields = "ok", None, {}
+    try:
+        runner.train()
+        fields = _result_fields(run_test(runner))
+    except NonFiniteLossError as exc:
+        status, error = "failed", str(exc)
+    last = find_resume_checkpoint(work_dir)
+    record = _record(
+        resolved,
+        runner,
+        status=status,
+        error=error,
+        started=started,
+        result_fields=fields,
+        checkpoint=last.name if last is not None else None,
+        predictions=PREDICTIONS if has_predictions and status == "ok" else None,
+    )
+    if not is_main_process():
+        return 0 if status == "ok" else 1
+    path = record.write(work_dir / RECORD)
+    if status != "ok":
+        print(f"error: {error}; failed record written to {path}")
+        return 1
+    _print_summary(record, path)
+    return 0

@@ -1,0 +1,356 @@
+"""From a config file and a seed to an mmengine ``Runner``.
+
+``build_runner`` = ``Config.fromfile`` -> ``--cfg-options`` overrides -> data-root override
+(``datasets.override_data_root``) -> AMP switch -> experiment hash -> run-specific keys
+(``randomness`` with the seed, ``work_dir``, launcher, resume) -> ``Runner.from_cfg``, then the
+resolved config (``config.py``) and its hash (``config_hash.txt``) are written into the work dir.
+
+The **experiment hash** is the SHA-256 of the canonical JSON of the config after overrides,
+data root and AMP, *before* the run-specific keys are added: one config run with seeds 0-4
+gives one hash, and any change to what is trained or evaluated changes it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.errors import ConfigError
+from harness.manifest import REPO_ROOT
+
+RUNS_ROOT = Path("results") / "runs"
+RUN_SPECIFIC_KEYS = ("work_dir", "randomness", "launcher", "resume", "load_from", "experiment_name")
+CONFIG_DUMP = "config.py"
+HASH_FILE = "config_hash.txt"
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:300] if text else ''}"
+
+
+@dataclass(frozen=True)
+class ResolvedConfig:
+    """A config ready for ``Runner.from_cfg`` plus what identifies the run.
+
+    Attributes:
+        cfg: the mmengine ``Config`` with run-specific keys set.
+        config_path: the leaf config file.
+        model: folder of the leaf under ``configs/`` (e.g. 'actionformer').
+        config_name: '<model>/<leaf stem>'.
+        config_hash: experiment hash (seed and run paths excluded).
+        seed: the seed.
+        work_dir: the run's folder.
+    """
+
+    cfg: Any
+    config_path: Path
+    model: str
+    config_name: str
+    config_hash: str
+    seed: int | None
+    work_dir: Path
+
+
+def config_identity(config: str | os.PathLike[str]) -> tuple[str, str]:
+    """(model, leaf stem) of a config path: ``.../actionformer/thumos14_i3d.py``."""
+    path = Path(config)
+    return path.parent.name, path.stem
+
+
+def default_work_dir(config: str | os.PathLike[str], seed: int | None) -> Path:
+    """``results/runs/<model>/<config>/seed<k>/`` (relative to the current directory)."""
+    model, stem = config_identity(config)
+    return RUNS_ROOT / model / stem / f"seed{seed}"
+
+
+@functools.cache
+def _text_cache_class():
+    """A ``Config`` whose ``pretty_text`` (yapf formatting, ~0.2 s) is computed once per
+    content: mmengine re-renders it for every checkpoint and log, which dominated tiny runs."""
+    from mmengine.config import Config
+
+    class TextCachedConfig(Config):
+        @property
+        def pretty_text(self) -> str:
+            key = json.dumps(self._cfg_dict.to_dict(), sort_keys=True, default=repr)
+            cached = self.__dict__.get("_text_cache")
+            if cached is None or cached[0] != key:
+                cached = (key, Config.pretty_text.fget(self))
+                super(Config, self).__setattr__("_text_cache", cached)
+            return cached[1]
+
+    return TextCachedConfig
+
+
+def load_config(
+    config: str | os.PathLike[str],
+    overrides: dict[str, Any] | None = None,
+    data_root: str | os.PathLike[str] | None = None,
+):
+    """``Config.fromfile`` + ``--cfg-options`` + data root, with one-line errors."""
+    from mmengine.config import Config
+
+    path = Path(config)
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        cfg = Config.fromfile(str(path))
+    except Exception as exc:  # mmengine raises many types for a bad file
+        raise ConfigError(f"{path}: cannot load config ({_one_line(exc)})") from exc
+    object.__setattr__(cfg, "__class__", _text_cache_class())
+    if overrides:
+        try:
+            cfg.merge_from_dict(dict(overrides))
+        except Exception as exc:
+            raise ConfigError(f"{path}: bad --cfg-options ({_one_line(exc)})") from exc
+    if data_root is not None:
+        import datasets
+
+        override = getattr(datasets, "override_data_root", None)
+        if override is None:
+            raise ConfigError("--data-root: datasets.override_data_root is not available")
+        override(cfg, str(data_root))
+    return cfg
+
+
+def parse_cfg_options(items: list[str] | None) -> dict[str, Any]:
+    """``['a.b=1', 'c=[1,2]']`` -> ``{'a.b': 1, 'c': [1, 2]}`` (mmengine ``DictAction`` rules)."""
+    from mmengine.config import DictAction
+
+    options: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--cfg-options: expected KEY=VALUE, got {item!r}")
+        options[key] = DictAction._parse_iterable(value)
+    return options
+
+
+def experiment_hash(cfg) -> str:
+    """SHA-256 of the config without its run-specific keys (see the module docstring)."""
+    data = cfg.to_dict() if hasattr(cfg, "to_dict") else dict(cfg)
+    for key in RUN_SPECIFIC_KEYS:
+        data.pop(key, None)
+    text = json.dumps(data, sort_keys=True, default=repr, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def apply_amp(cfg) -> None:
+    """Switch the optimiser wrapper to mixed precision (CUDA only)."""
+    import torch
+
+    if not torch.cuda.is_available():
+        raise ConfigError("--amp needs a CUDA device (AmpOptimWrapper); none is available")
+    cfg.optim_wrapper.type = "AmpOptimWrapper"
+    cfg.optim_wrapper.setdefault("loss_scale", "dynamic")
+
+
+def _apply_launcher(cfg, launcher: str) -> None:
+    import torch
+
+    cfg.launcher = launcher
+    if launcher == "none" or torch.cuda.is_available():
+        return
+    # DDP on CPU: gloo, and no device_ids (mmengine passes LOCAL_RANK as a GPU id otherwise)
+    cfg.setdefault("env_cfg", {}).setdefault("dist_cfg", {})["backend"] = "gloo"
+    wrapper = dict(cfg.get("model_wrapper_cfg") or {})
+    wrapper.setdefault("type", "MMDistributedDataParallel")
+    wrapper["device_ids"] = None
+    cfg.model_wrapper_cfg = wrapper
+
+
+def resolve_run_config(
+    config: str | os.PathLike[str],
+    seed: int | None,
+    work_dir: str | os.PathLike[str] | None = None,
+    overrides: dict[str, Any] | None = None,
+    data_root: str | os.PathLike[str] | None = None,
+    *,
+    launcher: str = "none",
+    amp: bool = False,
+    resume_from: str | os.PathLike[str] | None = None,
+) -> ResolvedConfig:
+    """Load and complete a config for one run (nothing is built or written).
+
+    Args:
+        config: leaf config file.
+        seed: the seed (``randomness.seed``; deterministic mode is always on).
+        work_dir: run folder; default ``results/runs/<model>/<config>/seed<k>/``.
+        overrides: ``--cfg-options`` as a dict of dotted keys.
+        data_root: replaces the dataset root of every loader (see ``datasets``).
+        launcher: 'none' or 'pytorch' (torchrun, DDP).
+        amp: mixed precision (``AmpOptimWrapper``).
+        resume_from: checkpoint to resume from (inside the work dir).
+
+    Returns:
+        The resolved config.
+    """
+    cfg = load_config(config, overrides, data_root)
+    if amp:
+        apply_amp(cfg)
+    config_hash = experiment_hash(cfg)
+    work = Path(work_dir) if work_dir is not None else default_work_dir(config, seed)
+    model, stem = config_identity(config)
+    cfg.work_dir = str(work)
+    cfg.randomness = dict(seed=seed, deterministic=True, diff_rank_seed=False)
+    cfg.experiment_name = f"{stem}_seed{seed}_{uuid.uuid4().hex[:8]}"
+    _apply_launcher(cfg, launcher)
+    cfg.resume = resume_from is not None
+    cfg.load_from = str(resume_from) if resume_from is not None else None
+    return ResolvedConfig(
+        cfg=cfg,
+        config_path=Path(config),
+        model=model,
+        config_name=f"{model}/{stem}",
+        config_hash=config_hash,
+        seed=seed,
+        work_dir=work,
+    )
+
+
+def _init_cpu_process_group() -> None:
+    """DDP on CPU: mmengine's pytorch launcher calls ``torch.cuda.set_device`` unconditionally,
+    so the gloo process group is created here (torchrun's env://) and mmengine reuses it."""
+    import torch.distributed as torch_dist
+
+    if not torch_dist.is_initialized():
+        torch_dist.init_process_group(backend="gloo")
+
+
+def runner_from_resolved(resolved: ResolvedConfig):
+    """``Runner.from_cfg`` with the harness's checkpoint loader and determinism settings."""
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic cuBLAS
+    import torch
+    from mmengine.dist import is_main_process
+    from mmengine.runner import Runner
+
+    from harness.checkpoint import register_local_loader, trust_directory
+    from harness.io import atomic_write_text
+
+    if resolved.cfg.get("launcher", "none") == "pytorch" and not torch.cuda.is_available():
+        _init_cpu_process_group()
+    resolved.work_dir.mkdir(parents=True, exist_ok=True)
+    trust_directory(resolved.work_dir)
+    register_local_loader()
+    text = resolved.cfg.pretty_text  # rendered once; the runner's copies reuse it
+    try:
+        runner = Runner.from_cfg(resolved.cfg)
+    except KeyError as exc:  # unknown registry type
+        raise ConfigError(
+            f"{resolved.config_path}: cannot build the runner ({_one_line(exc)})"
+        ) from exc
+    # official: use_deterministic_algorithms(True, warn_only=True) (mmengine sets strict mode)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    if is_main_process():
+        atomic_write_text(resolved.work_dir / CONFIG_DUMP, text)
+        atomic_write_text(resolved.work_dir / HASH_FILE, resolved.config_hash + "\n")
+    return runner
+
+
+def build_runner(
+    config: str | os.PathLike[str],
+    seed: int | None,
+    work_dir: str | os.PathLike[str] | None = None,
+    overrides: dict[str, Any] | None = None,
+    data_root: str | os.PathLike[str] | None = None,
+    *,
+    launcher: str = "none",
+    amp: bool = False,
+    resume_from: str | os.PathLike[str] | None = None,
+):
+    """Build the mmengine ``Runner`` of one run; see :func:`resolve_run_config` for the args."""
+    resolved = resolve_run_config(
+        config,
+        seed,
+        work_dir,
+        overrides,
+        data_root,
+        launcher=launcher,
+        amp=amp,
+        resume_from=resume_from,
+    )
+    return runner_from_resolved(resolved)
+
+
+def repo_relative(path: str | os.PathLike[str]) -> str:
+    """``path`` relative to the repository root when inside it, else absolute."""
+    p = Path(path).resolve()
+    return str(p.relative_to(REPO_ROOT)) if p.is_relative_to(REPO_ROOT) else str(p)
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """What ``runner.test()`` produced.
+
+    Attributes:
+        metrics: the evaluator's flat metrics (prefixes kept).
+        result: the full ``MAPResult`` when the metric keeps one (``last_result``), else None.
+    """
+
+    __test__ = False  # not a pytest test class
+    metrics: dict[str, float]
+    result: Any | None
+
+
+def _metric_objects(loop) -> list:
+    evaluator = getattr(loop, "evaluator", None)
+    return list(getattr(evaluator, "metrics", []) or [])
+
+
+def run_test(runner) -> TestOutcome:
+    """Run the test loop (EMA weights swapped in by ``ModelEMAHook``) and collect the result."""
+    metrics = runner.test() or {}
+    result = None
+    for metric in _metric_objects(runner.test_loop):
+        result = getattr(metric, "last_result", None) or result
+    return TestOutcome(metrics={k: float(v) for k, v in metrics.items()}, result=result)
+
+
+def metric_value(metrics: dict[str, float], name: str) -> float | None:
+    """``metrics[name]``, also when the evaluator prefixed it (``prefix/name``)."""
+    for key, value in metrics.items():
+        if key == name or key.endswith("/" + name):
+            return float(value)
+    return None
+
+
+def describe_data(cfg) -> tuple[str, str, str | None]:
+    """(dataset, feature set, test subset) of a config.
+
+    Reads the leaf's top-level ``dataset_name``/``feature_set`` when present; a synthetic test
+    dataset (with ``preset``/``quality``) gives ``synthetic-<preset>`` and its quality level;
+    else the dataset type. The subset comes from the test evaluator or dataset.
+    """
+    test_ds = (cfg.get("test_dataloader") or {}).get("dataset", {}) or {}
+    if "preset" in test_ds:
+        default_name, default_features = f"synthetic-{test_ds['preset']}", test_ds.get("quality")
+    else:
+        default_name, default_features = test_ds.get("type", "unknown"), ""
+    dataset = cfg.get("dataset_name") or default_name
+    features = cfg.get("feature_set") or default_features or ""
+    evaluator = cfg.get("test_evaluator") or {}
+    if isinstance(evaluator, (list, tuple)):
+        evaluator = evaluator[0] if evaluator else {}
+    subset = evaluator.get("subset") or test_ds.get("subset")
+    if isinstance(subset, (list, tuple)):
+        subset = ",".join(map(str, subset))
+    return str(dataset), str(features), (str(subset) if subset is not None else None)
+
+
+def set_predictions_out(cfg, path: str | os.PathLike[str]) -> bool:
+    """Ask a ``TemporalMAPMetric`` test evaluator to save its predictions to ``path``."""
+    evaluator = cfg.get("test_evaluator")
+    metrics = evaluator if isinstance(evaluator, (list, tuple)) else [evaluator]
+    done = False
+    for metric in metrics:
+        if isinstance(metric, dict) and metric.get("type") == "TemporalMAPMetric":
+            metric["predictions_out"] = str(path)
+            done = True
+    return done
