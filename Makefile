@@ -18,11 +18,22 @@ DATA ?= results/data
 PRESET ?= thumos-like
 QUALITY ?= mid
 SEED ?= 0
+# Experiments: SCALE=synthetic (the embedded default) or SCALE=real with DATA_ROOT=...
+SCALE ?= synthetic
+SEEDS ?= 0-2
+JOBS ?= 2
+EXP ?= table1
+CFG ?= harness/configs/actionformer/synthetic_thumos_like.py
+DATA_ROOT ?=
+SWEEP_ARGS = --scale $(SCALE) --seeds $(SEEDS) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
 
-.PHONY: setup .venv test lint bench data check-data clean distclean help
+.PHONY: setup .venv test lint bench data check-data train sweep aggregate table1 clean distclean help
 
 help:
+	@echo "make table1        Table 1: sweep (resumable) + aggregate, SCALE=$(SCALE) SEEDS=$(SEEDS)"
 	@echo "make test          run the test suite (creates .venv on first use)"
+	@echo "make train         one run: CFG=... SEED=..."
+	@echo "make sweep         every (config, seed) of EXP=$(EXP); make aggregate for its tables"
 	@echo "make data          write the synthetic benchmark (PRESET=$(PRESET) QUALITY=$(QUALITY)) under $(DATA)"
 	@echo "make check-data    check a data root before a long run (CFG=...)"
 	@echo "make bench         benchmarks (evaluator speed; models when present)"
@@ -49,6 +60,21 @@ data: $(STAMP)
 
 check-data: $(STAMP)
 	$(PY) -m harness check-data $(CFG) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
+
+train: $(STAMP)
+	$(PY) -m harness train $(CFG) --seed $(SEED)
+
+sweep: $(STAMP)
+	$(PY) -m harness sweep $(EXP) $(SWEEP_ARGS) --jobs $(JOBS)
+
+aggregate: $(STAMP)
+	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
+
+# Table 1 (THUMOS14 x feature sets; at synthetic scale thumos-like x quality levels). The HTML/LaTeX
+# rendering comes with the reports; today this ends with the aggregated tables under results/tables/.
+table1: $(STAMP)
+	$(PY) -m harness sweep table1 $(SWEEP_ARGS) --jobs $(JOBS)
+	$(PY) -m harness aggregate table1 --scale $(SCALE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
 
 bench: $(STAMP)
 	$(PY) -m harness bench
