@@ -5,27 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from baselines.actionformer.official_config import (
-    MODEL_DEFAULTS,
-    TEST_DEFAULTS,
-    TRAIN_DEFAULTS,
-    check_official_model,
-    merge_section,
-)
+from baselines.actionformer.official_config import MODEL_DEFAULTS, check_official_model
 from harness.errors import ConfigError
 from harness.registry import MODELS
 from models.detectors.dense_detector import DenseDetector
+from models.detectors.official_cfg import (
+    TEST_DEFAULTS,
+    TRAIN_DEFAULTS,
+    dense_test_cfg,
+    dense_train_cfg,
+    merge_section,
+    per_level,
+)
 from models.detectors.padding import actionformer_div_factor
-
-
-def window_sizes(n_mha_win_size: int | Sequence[int], num_levels: int) -> list[int]:
-    """One attention window per level (an int applies to all levels)."""
-    if isinstance(n_mha_win_size, int):
-        return [n_mha_win_size] * num_levels
-    sizes = [int(w) for w in n_mha_win_size]
-    if len(sizes) != num_levels:
-        raise ConfigError(f"n_mha_win_size needs {num_levels} entries, got {len(sizes)}")
-    return sizes
 
 
 @MODELS.register_module()
@@ -76,8 +68,8 @@ class ActionFormer(DenseDetector):
             backbone_type=backbone_type, fpn_type=fpn_type, use_rel_pe=use_rel_pe,
             embd_dim=embd_dim,
         ))
-        train = merge_section(train_cfg, TRAIN_DEFAULTS, "train_cfg")
-        test = merge_section(test_cfg, TEST_DEFAULTS, "test_cfg")
+        train = merge_section(train_cfg, TRAIN_DEFAULTS, "ActionFormer train_cfg")
+        test = merge_section(test_cfg, TEST_DEFAULTS, "ActionFormer test_cfg")
         arch = [int(a) for a in backbone_arch]
         num_levels = arch[-1] + 1
         strides = [scale_factor**i for i in range(fpn_start_level, num_levels)]
@@ -86,7 +78,7 @@ class ActionFormer(DenseDetector):
                 f"ActionFormer: {len(strides)} pyramid levels but "
                 f"{len(regression_range)} regression ranges"
             )
-        windows = window_sizes(n_mha_win_size, num_levels)
+        windows = per_level(n_mha_win_size, num_levels, "ActionFormer n_mha_win_size")
         div = actionformer_div_factor([scale_factor**i for i in range(num_levels)], windows)
         if max_seq_len % div != 0:
             raise ConfigError(
@@ -121,7 +113,8 @@ class ActionFormer(DenseDetector):
             num_classes=num_classes, max_seq_len=max_seq_len, max_div_factor=div,
             strides=strides, regression_range=regression_range,
             max_buffer_len_factor=max_buffer_len_factor,
-            train_cfg=_dense_train_cfg(train), test_cfg=_dense_test_cfg(test),
+            train_cfg=dense_train_cfg(train),
+            test_cfg=dense_test_cfg(test, voting_weight="score_iou"),
             data_preprocessor=data_preprocessor, init_cfg=init_cfg,
         )
         self.official_train_cfg = train
@@ -147,21 +140,6 @@ def _encoder_cfg(
         embd_with_ln=embd_with_ln, block_overrides=overrides, use_abs_pe=use_abs_pe,
         max_len=max_len,
     )
-
-
-def _dense_train_cfg(train: Mapping[str, Any]) -> dict[str, Any]:
-    """Official ``train_cfg`` → the template's loss settings (the rest configures children)."""
-    return dict(
-        loss_weight=train["loss_weight"], label_smoothing=train["label_smoothing"],
-        init_loss_norm=train["init_loss_norm"],
-    )
-
-
-def _dense_test_cfg(test: Mapping[str, Any]) -> dict[str, Any]:
-    """Official ``test_cfg`` → the template's inference settings (ActionFormer voting)."""
-    keys = ("pre_nms_thresh", "pre_nms_topk", "duration_thresh", "nms_method", "iou_threshold",
-            "min_score", "max_seg_num", "nms_sigma", "multiclass_nms", "voting_thresh")
-    return {**{k: test[k] for k in keys}, "voting_weight": "score_iou"}
 
 
 def from_official_config(cfg: Mapping[str, Any]) -> ActionFormer:

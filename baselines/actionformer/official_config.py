@@ -12,6 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness.errors import ConfigError
+from models.detectors.official_cfg import TEST_DEFAULTS, TRAIN_DEFAULTS, merge_section
+
+__all__ = ["MODEL_DEFAULTS", "REQUIRED_KEYS", "TEST_DEFAULTS", "TRAIN_DEFAULTS",
+           "check_official_model", "merge_section"]
 
 MODEL_DEFAULTS: dict[str, Any] = {
     "backbone_type": "convTransformer",
@@ -36,45 +40,6 @@ MODEL_DEFAULTS: dict[str, Any] = {
     "use_rel_pe": False,
 }
 REQUIRED_KEYS = ("input_dim", "num_classes", "max_seq_len")
-
-TRAIN_DEFAULTS: dict[str, Any] = {
-    "center_sample": "radius",
-    "center_sample_radius": 1.5,
-    "loss_weight": 1.0,
-    "cls_prior_prob": 0.01,
-    "init_loss_norm": 2000,
-    "clip_grad_l2norm": -1,
-    "head_empty_cls": (),
-    "dropout": 0.0,
-    "droppath": 0.1,
-    "label_smoothing": 0.0,
-}
-
-TEST_DEFAULTS: dict[str, Any] = {
-    "pre_nms_thresh": 0.001,
-    "pre_nms_topk": 5000,
-    "iou_threshold": 0.1,
-    "min_score": 0.01,
-    "max_seg_num": 1000,
-    "nms_method": "soft",
-    "nms_sigma": 0.5,
-    "duration_thresh": 0.05,
-    "multiclass_nms": True,
-    "ext_score_file": None,
-    "voting_thresh": 0.75,
-}
-
-
-def merge_section(
-    values: Mapping[str, Any] | None, defaults: Mapping[str, Any], what: str
-) -> dict[str, Any]:
-    """defaults updated by ``values``; unknown keys raise a one-line ConfigError."""
-    values = dict(values or {})
-    unknown = sorted(set(values) - set(defaults))
-    if unknown:
-        raise ConfigError(f"ActionFormer {what}: unknown keys {unknown}")
-    return {**defaults, **values}
-
 
 def check_official_model(cfg: Mapping[str, Any]) -> dict[str, Any]:
     """Validate an official ``model`` dict; return it with defaults filled in (not nested cfgs).

@@ -72,6 +72,11 @@ class TemporalMAPMetric(BaseMetric):
         drop_zero_length_gt: drop GT with start == end.
         exclude_videos: videos removed from GT and predictions.
         predictions_out: if set, the predictions are written there (ActivityNet JSON).
+        video_scores_file: external video-level classifier scores (``{results: {video_id:
+            [K scores]}, class: [K names]}``); when set, each video's class-agnostic
+            detections are relabelled with :func:`models.postprocess.fuse_video_scores` before
+            evaluation (ActivityNet, data-and-eval.md §5), with ``fusion_topk_classes``,
+            ``fusion_num_pred`` and ``fusion_combine`` ('sqrt' official, 'product' OpenTAD).
         collect_device: mmengine's result collection device.
         prefix: metric-name prefix (none by default).
 
@@ -91,6 +96,10 @@ class TemporalMAPMetric(BaseMetric):
         drop_zero_length_gt: bool = True,
         exclude_videos: Sequence[str] = (),
         predictions_out: str | None = None,
+        video_scores_file: str | None = None,
+        fusion_topk_classes: int = 2,
+        fusion_num_pred: int = 200,
+        fusion_combine: str = "sqrt",
         collect_device: str = "cpu",
         prefix: str | None = None,
     ) -> None:
@@ -104,6 +113,9 @@ class TemporalMAPMetric(BaseMetric):
         self.drop_zero_length_gt = drop_zero_length_gt
         self.exclude_videos = tuple(exclude_videos)
         self.predictions_out = predictions_out
+        self.video_scores_file = video_scores_file
+        self.fusion = dict(topk_classes=fusion_topk_classes, num_pred=fusion_num_pred,
+                           combine=fusion_combine)
         self.last_result: MAPResult | None = None
         self._ground_truth: pd.DataFrame | None = None
 
@@ -118,8 +130,30 @@ class TemporalMAPMetric(BaseMetric):
         for sample in data_samples:
             self.results.append(_one_prediction(sample))
 
+    def fuse_scores(self, results: list) -> list:
+        """Relabel every video's detections with the external classifier (score fusion)."""
+        import torch
+
+        from models.postprocess import Detections, fuse_video_scores, load_external_scores
+
+        assert self.video_scores_file is not None
+        scores, _ = load_external_scores(self.video_scores_file)
+        fused = []
+        for r in results:
+            if r["video_id"] not in scores:
+                raise DataError(f"{self.video_scores_file}: no class scores for video {r['video_id']!r}")
+            det = fuse_video_scores(Detections(
+                torch.from_numpy(r["segments"]), torch.from_numpy(r["scores"]),
+                torch.from_numpy(r["labels"]),
+            ), scores[r["video_id"]], **self.fusion)
+            fused.append({"video_id": r["video_id"], "segments": det.segments.numpy(),
+                          "scores": det.scores.numpy(), "labels": det.labels.numpy()})
+        return fused
+
     def compute_metrics(self, results: list) -> dict[str, float]:
         """mAP per threshold and average (fractions); the full result in ``last_result``."""
+        if self.video_scores_file:
+            results = self.fuse_scores(results)
         table = prediction_table(results)
         if self.predictions_out:
             write_predictions(self.predictions_out, table)

@@ -56,6 +56,8 @@ val_evaluator = dict(
     ann_file=f'{data_root}/annotations.json',
     subset='validation',
     tiou_thresholds=tiou_thresholds,
+    # class-agnostic detections are relabelled with the video-level scores (§5 fusion)
+    video_scores_file=video_scores_file,
 )
 test_evaluator = val_evaluator
 del _data

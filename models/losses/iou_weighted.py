@@ -1,0 +1,104 @@
+"""IoU-weighted classification loss (TriDet; CLTDR-GMG weights its refined term the same way).
+
+Every positive (point, class) entry of a per-entry classification loss is multiplied by
+IoU^p, the IoU of that pair's decoded offsets with its target (``1 − ctr_giou_loss_1d``, not
+detached, so the regression branch also receives gradient through the weight).
+"""
+
+from __future__ import annotations
+
+from torch import Tensor, nn
+
+from harness.registry import MODELS
+from models.losses.focal import reduce_loss, sigmoid_focal_loss
+from models.losses.iou_1d import ctr_giou_loss_1d
+
+
+def iou_weights(pred_offsets: Tensor, target_offsets: Tensor, power: float) -> Tensor:
+    """(1 − GIoU loss)^power = IoU^power of each pair.
+
+    Args:
+        pred_offsets, target_offsets: float [M, 2] non-negative (left, right) offsets.
+        power: exponent p (official ``iou_weight_power``).
+
+    Returns:
+        float [M].
+    """
+    return (1 - ctr_giou_loss_1d(pred_offsets, target_offsets, reduction="none")) ** power
+
+
+def weight_positive_entries(loss: Tensor, positive: Tensor, weights: Tensor) -> Tensor:
+    """Multiply the positive entries of ``loss`` by ``weights`` (row-major order).
+
+    Args:
+        loss: float [N, K] per-entry loss.
+        positive: bool [N, K] with exactly M True entries.
+        weights: float [M], one per True entry of ``positive`` in row-major order.
+
+    Returns:
+        float [N, K].
+    """
+    assert int(positive.sum()) == weights.numel(), (
+        f"{int(positive.sum())} positive entries but {weights.numel()} weights"
+    )
+    factor = loss.new_ones(loss.shape).masked_scatter(positive, weights.to(loss.dtype))
+    return loss * factor  # [N, K]
+
+
+def iou_weighted_focal_loss(
+    inputs: Tensor,
+    targets: Tensor,
+    positive: Tensor,
+    pred_offsets: Tensor,
+    target_offsets: Tensor,
+    *,
+    iou_weight_power: float,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    reduction: str = "sum",
+) -> Tensor:
+    """Sigmoid focal loss whose positive entries are scaled by IoU^p (TriDet ``losses``).
+
+    Args:
+        inputs: float [N, K] logits of the valid points; targets: float [N, K] (smoothed).
+        positive: bool [N, K], the GT entries (one per pair, row-major = pair order).
+        pred_offsets, target_offsets: float [M, 2] decoded offsets of the pairs and targets.
+        iou_weight_power: p.
+        alpha, gamma: focal parameters.
+        reduction: 'none' | 'mean' | 'sum'.
+
+    Returns:
+        float [N, K] or 0-dim.
+    """
+    loss = sigmoid_focal_loss(inputs, targets, alpha=alpha, gamma=gamma, reduction="none")
+    weights = iou_weights(pred_offsets, target_offsets, iou_weight_power)  # [M]
+    return reduce_loss(weight_positive_entries(loss, positive, weights), reduction)
+
+
+@MODELS.register_module()
+class IoUWeightedFocalLoss(nn.Module):
+    """Registered wrapper of :func:`iou_weighted_focal_loss` (default: summed)."""
+
+    def __init__(
+        self,
+        *,
+        iou_weight_power: float = 1.0,
+        alpha: float = 0.25,
+        gamma: float = 2.0,
+        reduction: str = "sum",
+    ) -> None:
+        super().__init__()
+        self.iou_weight_power = iou_weight_power
+        self.alpha = alpha
+        self.gamma = gamma
+        self.reduction = reduction
+
+    def forward(
+        self, inputs: Tensor, targets: Tensor, positive: Tensor, pred_offsets: Tensor,
+        target_offsets: Tensor,
+    ) -> Tensor:
+        return iou_weighted_focal_loss(
+            inputs, targets, positive, pred_offsets, target_offsets,
+            iou_weight_power=self.iou_weight_power, alpha=self.alpha, gamma=self.gamma,
+            reduction=self.reduction,
+        )
