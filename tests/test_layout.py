@@ -54,6 +54,11 @@ def test_atomic_write_json_replaces_whole_file(tmp_path):
     atomic_write_json(p, {"x": 2})
     assert json.loads(p.read_text()) == {"x": 2}
     assert [f.name for f in p.parent.iterdir()] == ["r.json"]
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    assert p.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
     with pytest.raises(ValueError):
         atomic_write_json(p, {"x": float("nan")})
     assert json.loads(p.read_text()) == {"x": 2}
