@@ -54,11 +54,16 @@ def _num(value, what: str, where: str) -> float:
     return out
 
 
-def read_json(path: str | os.PathLike[str]) -> dict:
-    """Load a JSON object, with one-line errors for missing, unreadable or malformed files."""
+def read_json(path: str | os.PathLike[str], what: str = "annotation file") -> dict:
+    """Load a JSON object, with one-line errors for missing, unreadable or malformed files.
+
+    Args:
+        path: the file.
+        what: how a missing file is named in the error (e.g. "predictions file").
+    """
     path = Path(path)
     if not path.is_file():
-        raise DataError(f"{path}: annotation file not found")
+        raise DataError(f"{path}: {what} not found")
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from datasets.features import load_feature_file
-from datasets.scan import Finding
+from datasets.scan import Finding, HasFindings
 from harness.errors import DataError
 
 
 @dataclass(frozen=True)
-class DatasetCheck:
+class DatasetCheck(HasFindings):
     """Outcome of checking one dataset of a config."""
 
     name: str
@@ -29,14 +29,6 @@ class DatasetCheck:
     findings: tuple[Finding, ...]
     ann_file: str | None = None
     ann_sha256: str | None = None
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == "warning"]
 
 
 def length_tolerance(expected: float, *, num_frames: float, feat_stride: float, rel_tol: float) -> float:

@@ -37,6 +37,20 @@ class Finding:
         return f"{self.source}: {self.message}"
 
 
+class HasFindings:
+    """Mixin for reports with a ``findings`` tuple: split them by level."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "warning"]
+
+
 @dataclass(frozen=True)
 class SplitSpec:
     """Everything that decides how a split is indexed (the dataset's data arguments)."""
@@ -61,7 +75,7 @@ class SplitSpec:
 
 
 @dataclass(frozen=True)
-class SplitReport:
+class SplitReport(HasFindings):
     """Counts and findings of one scan (the data infos are returned beside it)."""
 
     num_videos: int = 0
@@ -75,13 +89,6 @@ class SplitReport:
     empty_label_ids: tuple[int, ...] = ()
     findings: tuple[Finding, ...] = ()
 
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == "warning"]
 
     def raise_errors(self) -> None:
         """Raise the first error as a one-line DataError, counting the others."""

@@ -7,7 +7,6 @@ GT ``label_id``) or names (strings, matched to the GT ``label``).
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import warnings
@@ -17,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from datasets.annotations import label_map, load_annotations
+from datasets.annotations import label_map, load_annotations, read_json
 from harness.errors import ConfigError, DataError
 from harness.io import atomic_write_json
 from harness.metrics.result import EvaluationWarning
@@ -72,16 +71,8 @@ def load_ground_truth(path: str | os.PathLike[str], subset: str = "validation") 
 
 
 def _read_json(path: Path) -> dict:
-    if not path.is_file():
-        raise DataError(f"{path}: predictions file not found")
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path}: malformed JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read ({exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
+    data = read_json(path, what="predictions file")
+    if not isinstance(data.get("results"), dict):
         raise DataError(f"{path}: expected an object with a 'results' object (ActivityNet format)")
     return data
 
