@@ -1,0 +1,262 @@
+"""CLTDR-GMG's Global-Mixed-Granularity block (official ``SGPBlock`` of LiQiang0307/CLTDR-GMG).
+
+A drop-in for :class:`baselines.tridet.sgp_block.SGPBlock` inside
+:class:`models.encoders.pyramid.TemporalPyramidEncoder`, with the ablation switches of the
+paper's Tables 6 (branches), 7 (gate) and 8 (global extractor); models.md §4.1, §5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from baselines.tridet.sgp_block import DOWNSAMPLE_TYPES, depthwise
+from harness.errors import ConfigError
+from harness.registry import MODELS
+from models.cltdr_gmg.global_filter import spectral_filter
+from models.layers.drop_path import AffineDropPath
+from models.layers.fast_conv import max_pool_time
+from models.layers.layer_norm import LayerNorm1d
+from models.layers.local_attention import LocalMaskedMHA
+from models.layers.masked_conv import apply_mask, conv1x1, downsample_mask
+
+BRANCHES = ("instant", "local", "global")  # fine → coarse; official sum order
+GATE_ACTS = ("identity", "relu")
+GLOBAL_EXTRACTORS = ("fft", "self_attention")
+GLOBAL_INIT_STD = 0.02  # official w1, b1, w2, b2 = 0.02·N(0, 1)
+
+
+def check_switches(
+    *, dim: int, kernel_size: int, stride: int, downsample_type: str,
+    branches: Sequence[str], gate: bool, gate_act: str, global_extractor: str, n_head: int,
+) -> tuple[str, ...]:
+    """Validate the GMG switches; return the enabled branches in :data:`BRANCHES` order.
+
+    Raises:
+        ConfigError: one line naming the bad value.
+    """
+    if isinstance(branches, str):
+        raise ConfigError(f"GMGBlock branches must be a list of names, got the string {branches!r}")
+    names = list(branches)
+    unknown = [b for b in names if b not in BRANCHES]
+    if not names or unknown or len(set(names)) != len(names):
+        raise ConfigError(
+            f"GMGBlock branches must be a non-empty subset of {BRANCHES} without repeats, "
+            f"got {tuple(names)}"
+        )
+    if not isinstance(gate, bool):
+        raise ConfigError(f"GMGBlock gate must be True or False, got {gate!r}")
+    if gate_act not in GATE_ACTS:
+        raise ConfigError(f"GMGBlock gate_act must be one of {GATE_ACTS}, got {gate_act!r}")
+    if not gate and gate_act != "identity":
+        raise ConfigError(f"GMGBlock gate_act={gate_act!r} has no effect with gate=False")
+    if global_extractor not in GLOBAL_EXTRACTORS:
+        raise ConfigError(
+            f"GMGBlock global_extractor must be one of {GLOBAL_EXTRACTORS}, got {global_extractor!r}"
+        )
+    if global_extractor == "self_attention" and "global" in names and (
+        n_head < 1 or dim % n_head != 0
+    ):
+        raise ConfigError(f"GMGBlock n_head={n_head} must divide dim={dim}")
+    if kernel_size < 1 or kernel_size % 2 != 1:
+        raise ConfigError(f"GMGBlock kernel_size must be odd, got {kernel_size}")
+    if dim % 16 != 0:
+        raise ConfigError(f"GMGBlock dim must be divisible by 16 (GroupNorm), got {dim}")
+    if stride > 1 and downsample_type not in DOWNSAMPLE_TYPES:
+        raise ConfigError(
+            f"GMGBlock downsample_type must be one of {DOWNSAMPLE_TYPES}, got {downsample_type!r}"
+        )
+    return tuple(b for b in BRANCHES if b in names)
+
+
+@MODELS.register_module()
+class GMGBlock(nn.Module):
+    """GMG: gated instant/local/global branches on LN(x), then SGP's GroupNorm FFN.
+
+    Official form (all branches, ``gate=True``, ``gate_act='identity'``, ``fft``). With
+    x ← pool(x) (max pool k=s+1, stride s, padding (s+1)//2; ``'avg'``: avg pool + 1×1 conv)
+    and u = LN(x):
+
+        f_global  = irFFT(H(U)·U, n=T, ortho), U = rFFT_T(u, ortho)   (global_filter.py)
+        f_local   = convw(u) ⊙ f_global
+        f_instant = fc(u) ⊙ f_local
+        out = f_instant + f_local + f_global + u
+        y   = x·mask + DropPath(out)             (branch output not re-masked)
+        y   = y + DropPath(MLP(GroupNorm(16)(y)))
+
+    The FFT and GroupNorm run over the whole padded axis, so valid outputs depend on the
+    padded length (official). The block runs in float32 with autocast disabled (official
+    ``autocast(enabled=False)``; inputs are cast to float32 here). ``fc`` (1×1) and ``convw``
+    (kernel ``kernel_size``; the encoder passes 1 for stem blocks) are depthwise with weights
+    N(0, ``init_conv_vars``²) (0 → exact zeros) and zero biases; ``w1``, ``b1``, ``w2``,
+    ``b2`` are 0.02·N(0, 1). Parameters are created in the official order (ln, gn, fc,
+    convw, w1, b1, w2, b2, downsample, mlp, drop paths, then the fc/convw re-init), so a
+    seeded build draws the official random numbers. ``k`` is accepted and ignored: the
+    official block computes a window size from it but never uses it.
+
+    Switches (models.md §5; the harness's semantics where the paper is silent):
+
+    * ``branches`` ⊆ {instant, local, global}, non-empty: each enabled branch is multiplied
+      by the output of the next coarser *enabled* branch (instant ← local ← global), and is
+      ungated when no coarser branch is enabled; out = Σ enabled branches + u. Disabled
+      branches build no parameters (no ``w1``/``b1``/``w2``/``b2`` or ``global_attn``
+      without global, no ``convw`` without local, no ``fc`` without instant).
+    * ``gate=False``: out = fc(u) + convw(u) + f_global + u over the enabled branches (the
+      official commented-out line); ``gate_act`` must then stay 'identity'.
+    * ``gate_act='relu'`` (the paper's figure): the gating signal passes a ReLU before the
+      product, f_local = convw(u) ⊙ ReLU(f_global), f_instant = fc(u) ⊙ ReLU(f_local); the
+      terms summed into ``out`` are not activated. 'identity' = official code.
+    * ``global_extractor='self_attention'``: f_global = ActionFormer's global masked
+      multi-head conv-attention (:class:`LocalMaskedMHA`, ``n_head`` heads, no window,
+      stride 1; submodule ``global_attn``) on u with the block's mask; its output is zero at
+      padded steps. Gating and sum unchanged.
+
+    Args:
+        dim: channels C (divisible by 16 for the GroupNorm).
+        stride: 1 (stem) or the downsampling factor (branch).
+        kernel_size: odd kernel of ``convw``.
+        k: accepted for config compatibility, unused (official).
+        mlp_dim: FFN hidden width (official ``sgp_mlp_dim``; default 4·C).
+        path_pdrop: drop-path probability (> 0 adds ``drop_path_out``/``drop_path_mlp``).
+        downsample_type: 'max' or 'avg' (only used when stride > 1).
+        init_conv_vars: standard deviation of the ``fc``/``convw`` weights at init.
+        branches, gate, gate_act, global_extractor, n_head: the switches above.
+    """
+
+    def __init__(
+        self,
+        *,
+        dim: int,
+        stride: int = 1,
+        kernel_size: int = 1,
+        k: float = 1.5,
+        mlp_dim: int | None = None,
+        path_pdrop: float = 0.0,
+        downsample_type: str = "max",
+        init_conv_vars: float = 0.0,
+        branches: Sequence[str] = BRANCHES,
+        gate: bool = True,
+        gate_act: str = "identity",
+        global_extractor: str = "fft",
+        n_head: int = 4,
+    ) -> None:
+        super().__init__()
+        self.branches = check_switches(
+            dim=dim, kernel_size=kernel_size, stride=stride, downsample_type=downsample_type,
+            branches=branches, gate=gate, gate_act=gate_act,
+            global_extractor=global_extractor, n_head=n_head,
+        )
+        self.stride = stride
+        self.gate = gate
+        self.gate_act = gate_act
+        self.global_extractor = global_extractor
+        self.ln = LayerNorm1d(dim)
+        self.gn = nn.GroupNorm(16, dim)
+        self.fc: nn.Conv1d | None = None
+        self.convw: nn.Conv1d | None = None
+        if "instant" in self.branches:
+            self.fc = nn.Conv1d(dim, dim, 1, groups=dim)
+        if "local" in self.branches:
+            self.convw = nn.Conv1d(dim, dim, kernel_size, padding=kernel_size // 2, groups=dim)
+        self.global_attn: LocalMaskedMHA | None = None
+        if "global" in self.branches and global_extractor == "fft":
+            self.w1 = nn.Parameter(GLOBAL_INIT_STD * torch.randn(2, dim, 1))
+            self.b1 = nn.Parameter(GLOBAL_INIT_STD * torch.randn(2, dim))
+            self.w2 = nn.Parameter(GLOBAL_INIT_STD * torch.randn(2, dim, 1))
+            self.b2 = nn.Parameter(GLOBAL_INIT_STD * torch.randn(2, dim))
+        elif "global" in self.branches:
+            self.global_attn = LocalMaskedMHA(dim, n_head=n_head, window_size=-1, stride=1)
+        self.downsample = _make_downsample(dim, stride, downsample_type)
+        hidden = 4 * dim if mlp_dim is None else mlp_dim
+        self.mlp = nn.Sequential(nn.Conv1d(dim, hidden, 1), nn.GELU(), nn.Conv1d(hidden, dim, 1))
+        if path_pdrop > 0.0:
+            self.drop_path_out: nn.Module = AffineDropPath(dim, drop_prob=path_pdrop)
+            self.drop_path_mlp: nn.Module = AffineDropPath(dim, drop_prob=path_pdrop)
+        else:
+            self.drop_path_out = nn.Identity()
+            self.drop_path_mlp = nn.Identity()
+        self.reset_branch_parameters(init_conv_vars)
+
+    def reset_branch_parameters(self, std: float) -> None:
+        """``fc``/``convw`` weights ~ N(0, std²), biases 0, in the official order."""
+        convs = [c for c in (self.fc, self.convw) if c is not None]
+        for conv in convs:
+            nn.init.normal_(conv.weight, 0.0, std)
+        for conv in convs:
+            nn.init.zeros_(conv.bias)
+
+    def _downsample(self, x: Tensor) -> Tensor:
+        """Max pool (time-major preserving), avg pool + 1×1 conv, or identity. [B, C, T']."""
+        ds = self.downsample
+        if isinstance(ds, nn.MaxPool1d):
+            return max_pool_time(x, int(ds.kernel_size), int(ds.stride), int(ds.padding))
+        if isinstance(ds, nn.Sequential):
+            return conv1x1(ds[0](x), ds[1])
+        return x
+
+    def _mlp(self, x: Tensor) -> Tensor:
+        """The ``mlp`` Sequential with its 1×1 convs as matrix products. [B, C, T]."""
+        return conv1x1(self.mlp[1](conv1x1(x, self.mlp[0])), self.mlp[2])
+
+    def _global(self, u: Tensor, mask: Tensor) -> Tensor:
+        """f_global [B, C, T]: spectral filter or masked global self-attention of u."""
+        if self.global_attn is not None:
+            return self.global_attn(u, mask)[0]  # [B, C, T], 0 at padded steps
+        return spectral_filter(u, self.w1, self.b1, self.w2, self.b2)  # [B, C, T]
+
+    def _raw_branch(self, name: str, u: Tensor, mask: Tensor) -> Tensor:
+        """One branch before gating: f_global, convw(u) or fc(u). [B, C, T]."""
+        if name == "global":
+            return self._global(u, mask)
+        conv = self.convw if name == "local" else self.fc
+        assert conv is not None
+        return depthwise(conv, u)  # [B, C, T]
+
+    def mix(self, u: Tensor, mask: Tensor) -> Tensor:
+        """Σ (gated) enabled branches + u, summed as the official (instant + local + global) + u.
+
+        Args:
+            u: float [B, C, T] (LN output); mask: bool [B, 1, T].
+
+        Returns:
+            float [B, C, T] (not masked).
+        """
+        terms: dict[str, Tensor] = {}
+        signal: Tensor | None = None
+        for name in reversed(self.branches):  # coarse → fine: each gates the next
+            term = self._raw_branch(name, u, mask)  # [B, C, T]
+            if self.gate and signal is not None:
+                term = term * (F.relu(signal) if self.gate_act == "relu" else signal)
+            terms[name] = signal = term
+        total: Tensor | None = None
+        for name in self.branches:  # instant, local, global
+            total = terms[name] if total is None else total + terms[name]
+        assert total is not None
+        return total + u  # [B, C, T]
+
+    def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
+        """Args:
+            x: float [B, C, T]; mask: bool [B, 1, T] (T divisible by the stride).
+
+        Returns:
+            (float32 [B, C, T/stride], bool [B, 1, T/stride]).
+        """
+        with torch.autocast(device_type=x.device.type, enabled=False):
+            x = self._downsample(x.float())  # [B, C, T']
+            out_mask = downsample_mask(mask, self.stride)  # [B, 1, T']
+            u = self.ln(x)  # [B, C, T']
+            out = apply_mask(x, out_mask) + self.drop_path_out(self.mix(u, out_mask))  # [B, C, T']
+            out = out + self.drop_path_mlp(self._mlp(self.gn(out)))  # [B, C, T']
+        return out, out_mask
+
+
+def _make_downsample(dim: int, stride: int, downsample_type: str) -> nn.Module:
+    """Official downsampling module: MaxPool1d(s+1, s, (s+1)//2), AvgPool+1×1 conv, or identity."""
+    if stride > 1 and downsample_type == "avg":
+        return nn.Sequential(nn.AvgPool1d(stride, stride=stride), nn.Conv1d(dim, dim, 1))
+    if stride > 1:
+        return nn.MaxPool1d(stride + 1, stride=stride, padding=(stride + 1) // 2)
+    return nn.Identity()
