@@ -11,6 +11,7 @@ from datasets import synthetic, transforms  # noqa: F401  (register SyntheticTAL
 from datasets.base import FeatureTALDataset, standard_pipeline
 from datasets.collate import tal_collate
 from datasets.data_root import override_data_root
+from datasets.derived import derived_head_empty_cls, fill_head_empty_cls
 from datasets.features import feature_path, load_feature_file
 from datasets.scan import Finding, SplitReport, SplitSpec, scan_split
 
@@ -19,7 +20,9 @@ __all__ = [
     "Finding",
     "SplitReport",
     "SplitSpec",
+    "derived_head_empty_cls",
     "feature_path",
+    "fill_head_empty_cls",
     "load_feature_file",
     "override_data_root",
     "scan_split",

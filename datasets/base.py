@@ -19,7 +19,7 @@ from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
 from datasets.features import FEATURE_EXTS
-from datasets.scan import SplitReport, SplitSpec, scan_split
+from datasets.scan import GT_DEDUP_RULES, SplitReport, SplitSpec, scan_split
 from harness.errors import ConfigError
 from harness.registry import DATASETS, TRANSFORMS
 
@@ -61,8 +61,10 @@ def standard_pipeline(
 
 def _check_args(name: str, *, file_ext: str, channels, downsample_rate: int, resize_length,
                 is_training: bool, max_seq_len, crop_ratio, num_classes: int,
-                train_gt_filter, grid_rule: str) -> None:
+                train_gt_filter, grid_rule: str, gt_dedup) -> None:
     """Configuration errors (one line each) before any file is read."""
+    if gt_dedup is not None and gt_dedup not in GT_DEDUP_RULES:
+        raise ConfigError(f"{name}: gt_dedup must be None, 'tridet' or 'actionformer', got {gt_dedup!r}")
     if train_gt_filter not in (None, "actionformer", "tridet"):
         raise ConfigError(f"{name}: train_gt_filter must be None, 'actionformer' or 'tridet', "
                           f"got {train_gt_filter!r}")
@@ -115,7 +117,14 @@ class FeatureTALDataset(BaseDataset):
         clip_to_duration: clip GT to [0, duration] (False keeps the file's values, as the
             official loaders do).
         allow_missing: skip videos without a feature file (counted) instead of failing.
-        exclude_videos: ids left out (e.g. ``['video_test_0000270']``).
+        exclude_videos: ids left out (e.g. ``['video_test_0000270']``; the evaluator's
+            ``exclude_videos`` decides what is scored, see datasets/README.md).
+        gt_dedup: official GT de-duplication of the ActivityNet / HACS loaders, None (off:
+            THUMOS, MultiTHUMOS, EPIC), ``'tridet'`` (same label id, bounds within 1e-3 s of an
+            earlier kept GT) or ``'actionformer'`` (also drops GT shorter than 1e-3 s).
+        find_empty_classes: the EPIC loader's ``empty_label_ids``: ids below num_classes that
+            no annotation of the file uses (the model gives them the empty-class bias); the
+            other official loaders report none.
         pipeline: explicit transform list; None derives it with :func:`standard_pipeline`.
     """
 
@@ -151,6 +160,8 @@ class FeatureTALDataset(BaseDataset):
         clip_to_duration: bool = True,
         allow_missing: bool = False,
         exclude_videos: Sequence[str] = (),
+        gt_dedup: str | None = None,
+        find_empty_classes: bool = False,
         pipeline: list | None = None,
         metainfo: dict | None = None,
         indices: int | Sequence[int] | None = None,
@@ -161,7 +172,7 @@ class FeatureTALDataset(BaseDataset):
         _check_args(name, file_ext=file_ext, channels=channels, downsample_rate=downsample_rate,
                     resize_length=resize_length, is_training=is_training, max_seq_len=max_seq_len,
                     crop_ratio=crop_ratio, num_classes=num_classes,
-                    train_gt_filter=train_gt_filter, grid_rule=grid_rule)
+                    train_gt_filter=train_gt_filter, grid_rule=grid_rule, gt_dedup=gt_dedup)
         subsets = (subset,) if isinstance(subset, str) else tuple(subset)
         self.subsets = tuple(s.lower() for s in subsets)
         self.num_classes = int(num_classes)
@@ -177,6 +188,8 @@ class FeatureTALDataset(BaseDataset):
         self.clip_to_duration = bool(clip_to_duration)
         self.allow_missing = bool(allow_missing)
         self.exclude_videos = tuple(exclude_videos)
+        self.gt_dedup = gt_dedup
+        self.find_empty_classes = bool(find_empty_classes)
         if pipeline is None:
             pipeline = standard_pipeline(
                 is_training=self.is_training, downsample_rate=int(downsample_rate),
@@ -206,7 +219,8 @@ class FeatureTALDataset(BaseDataset):
             file_suffix=self.file_suffix, file_ext=self.file_ext, subset_subdir=self.subset_subdir,
             channels=self.channels, class_agnostic=self.class_agnostic,
             clip_to_duration=self.clip_to_duration, allow_missing=self.allow_missing,
-            exclude_videos=self.exclude_videos,
+            exclude_videos=self.exclude_videos, gt_dedup=self.gt_dedup,
+            find_empty_classes=self.find_empty_classes,
         )
 
     def scan(self) -> tuple[list[dict], SplitReport]:
@@ -226,5 +240,8 @@ class FeatureTALDataset(BaseDataset):
             classes=[names.get(i) for i in range(self.num_classes)] if not self.class_agnostic else ["action"],
             label_map=dict(report.label_map), empty_label_ids=list(report.empty_label_ids),
             missing_videos=list(report.missing_videos), num_gt=report.num_gt,
+            excluded_videos=list(report.excluded_videos),
+            num_duplicates_dropped=report.num_duplicates_dropped,
+            num_short_dropped=report.num_short_dropped,
         )
         return infos

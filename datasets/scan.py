@@ -6,7 +6,9 @@ raises the errors; ``check-data`` prints them all. Policies (data-and-eval.md §
 inverted GT (end < start) dropped with a warning naming video and row; GT beyond
 [0, duration] clipped (counted, reported once), GT starting at/after the end dropped;
 label ids ≥ num_classes, hostile video ids, missing fps, missing feature files and an
-empty split are errors (missing files are warnings with ``allow_missing``).
+empty split are errors (missing files are warnings with ``allow_missing``). Optional official
+policies: GT de-duplication of the ActivityNet / HACS loaders (``gt_dedup``) and the EPIC
+list of classes without annotations (``find_empty_classes``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from datasets.features import feature_path
 from harness.errors import DataError
 
 MAX_LISTED = 10
+DEDUP_TOLERANCE_S = 1e-3
+GT_DEDUP_RULES = ("tridet", "actionformer")
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class SplitSpec:
     clip_to_duration: bool = True
     allow_missing: bool = False
     exclude_videos: tuple[str, ...] = ()
+    gt_dedup: str | None = None
+    find_empty_classes: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,12 +89,13 @@ class SplitReport(HasFindings):
     num_inverted_dropped: int = 0
     num_clipped: int = 0
     num_beyond_dropped: int = 0
+    num_duplicates_dropped: int = 0
+    num_short_dropped: int = 0
     missing_videos: tuple[str, ...] = ()
     excluded_videos: tuple[str, ...] = ()
     label_map: dict[str, int] = field(default_factory=dict)
     empty_label_ids: tuple[int, ...] = ()
     findings: tuple[Finding, ...] = ()
-
 
     def raise_errors(self) -> None:
         """Raise the first error as a one-line DataError, counting the others."""
@@ -116,13 +123,51 @@ def _video_path(spec: SplitSpec, v: VideoAnnotation) -> str:
     return str(path)
 
 
+def dedup_rows(segments: np.ndarray, label_ids: list[int], rule: str) -> tuple[list[int], int, int]:
+    """Official ``remove_duplicate_annotations`` of the ActivityNet / HACS loaders.
+
+    A row is dropped when an earlier kept row has the same label id and both bounds within
+    1e-3 s; ``'actionformer'`` (happyharrycn HEAD) also drops rows shorter than 1e-3 s,
+    ``'tridet'`` (TriDet, CLTDR-GMG) does not.
+
+    Args:
+        segments: float64 [N, 2] seconds, as in the file.
+        label_ids: N label ids of the file (not the class-agnostic 0).
+        rule: ``'tridet'`` or ``'actionformer'``.
+
+    Returns:
+        (kept row indices in file order, duplicates dropped, short rows dropped).
+    """
+    kept: list[int] = []
+    dups = short = 0
+    tol = DEDUP_TOLERANCE_S
+    for row, ((start, end), lid) in enumerate(zip(segments.tolist(), label_ids)):
+        if rule == "actionformer" and end - start < tol:
+            short += 1
+            continue
+        if any(abs(start - segments[k, 0]) <= tol and abs(end - segments[k, 1]) <= tol
+               and lid == label_ids[k] for k in kept):
+            dups += 1
+            continue
+        kept.append(row)
+    return kept, dups, short
+
+
 def _segments(
     spec: SplitSpec, v: VideoAnnotation, lmap: dict[str, int], findings: list[Finding]
 ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
     """Apply the GT policies to one video: (segments_sec float32 [N, 2], labels int64 [N], counts)."""
-    counts = {"inverted": 0, "clipped": 0, "beyond": 0}
+    counts = {"inverted": 0, "clipped": 0, "beyond": 0, "duplicate": 0, "short": 0}
+    rows = list(range(len(v.labels)))
+    if spec.gt_dedup is not None:
+        ok = [r for r in rows if v.segments[r, 1] >= v.segments[r, 0]]  # inverted: warned below
+        kept, counts["duplicate"], counts["short"] = dedup_rows(
+            v.segments[ok], [lmap[v.labels[r]] for r in ok], spec.gt_dedup)
+        kept_rows = {ok[k] for k in kept}
+        rows = [r for r in rows if r in kept_rows or r not in ok]
     segs, labels = [], []
-    for row, ((start, end), name) in enumerate(zip(v.segments.tolist(), v.labels)):
+    for row in rows:
+        (start, end), name = v.segments[row].tolist(), v.labels[row]
         lid = 0 if spec.class_agnostic else lmap[name]
         if lid >= spec.num_classes:
             findings.append(Finding("error", spec.ann_file, (
@@ -182,8 +227,8 @@ def scan_split(spec: SplitSpec) -> tuple[list[dict], SplitReport]:
     except DataError as exc:
         return [], SplitReport(findings=(Finding("error", spec.ann_file, _strip(exc, spec.ann_file)),))
     kept, excluded = _split_videos(spec, videos, findings)
-    infos, missing = [], []
-    totals = {"inverted": 0, "clipped": 0, "beyond": 0}
+    infos, missing, out_of_range = [], [], []
+    totals = {"inverted": 0, "clipped": 0, "beyond": 0, "duplicate": 0, "short": 0}
     for v in kept:
         try:
             path = _video_path(spec, v)
@@ -198,6 +243,8 @@ def scan_split(spec: SplitSpec) -> tuple[list[dict], SplitReport]:
         segs, labels, counts = _segments(spec, v, lmap, findings)
         for k in totals:
             totals[k] += counts[k]
+        if counts["clipped"] or counts["beyond"]:
+            out_of_range.append(f"{v.video_id} ({counts['clipped'] + counts['beyond']})")
         if not os.path.isfile(path):
             missing.append(v.video_id)
             continue
@@ -217,13 +264,16 @@ def scan_split(spec: SplitSpec) -> tuple[list[dict], SplitReport]:
     if totals["clipped"] or totals["beyond"]:
         findings.append(Finding("warning", spec.ann_file, (
             f"{totals['clipped']} GT segments clipped to [0, duration] and {totals['beyond']} "
-            f"starting at/after the video end dropped (subset(s) {list(spec.subsets)})")))
+            f"starting at/after the video end dropped (subset(s) {list(spec.subsets)}); "
+            f"videos (segments): {short_list(out_of_range)}")))
     used = set(lmap.values())
-    empty = () if spec.class_agnostic else tuple(i for i in range(spec.num_classes) if i not in used)
+    empty = (tuple(i for i in range(spec.num_classes) if i not in used)
+             if spec.find_empty_classes and not spec.class_agnostic else ())
     report = SplitReport(
         num_videos=len(infos), num_gt=sum(len(i["labels"]) for i in infos),
         num_inverted_dropped=totals["inverted"], num_clipped=totals["clipped"],
-        num_beyond_dropped=totals["beyond"], missing_videos=tuple(missing),
+        num_beyond_dropped=totals["beyond"], num_duplicates_dropped=totals["duplicate"],
+        num_short_dropped=totals["short"], missing_videos=tuple(missing),
         excluded_videos=tuple(excluded), label_map=dict(lmap), empty_label_ids=empty,
         findings=tuple(findings),
     )

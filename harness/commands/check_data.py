@@ -2,9 +2,11 @@
 
 Builds ``train_dataloader.dataset``, ``val_dataloader.dataset`` and
 ``test_dataloader.dataset`` (``--split``), scans the annotations, loads every feature
-file, and prints a summary table followed by the findings. Exit 1 when any error was
-found (:class:`harness.errors.CheckFailed`), 0 otherwise. ``--data-root`` replaces the
-config's ``data_root`` (see :func:`datasets.override_data_root`).
+file, then checks the val/test evaluators (evaluated video set, videos the dataset skips
+but the evaluator scores, external score files) and ``model.train_cfg.head_empty_cls``
+(:mod:`datasets.config_checks`), and prints a summary table followed by the findings.
+Exit 1 when any error was found (:class:`harness.errors.CheckFailed`), 0 otherwise.
+``--data-root`` replaces the config's ``data_root`` (see :func:`datasets.override_data_root`).
 """
 
 from __future__ import annotations
@@ -81,6 +83,21 @@ def _check_one(split: str, ds_cfg: dict, args: argparse.Namespace, progress: Any
     return result
 
 
+def _config_checks(cfg: Any, split: str) -> list[Any]:
+    """Evaluator rows and the head_empty_cls check (a row only when it has something to say)."""
+    from datasets.checks import DatasetCheck
+    from datasets.config_checks import check_evaluator, check_head_empty_cls, evaluator_targets
+
+    rows = [check_evaluator(ev, split=label, dataset=ds) for label, ev, ds in evaluator_targets(cfg, split)]
+    if split in ("train", "all"):
+        derived, findings = check_head_empty_cls(cfg)
+        if derived is not None:
+            rows.append(DatasetCheck(
+                f"model.train_cfg.head_empty_cls ({len(derived)} classes without annotations)",
+                "train", 0, 0, tuple(findings)))
+    return rows
+
+
 def run(args: argparse.Namespace) -> int:
     from mmengine.config import Config
     from rich.console import Console
@@ -103,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
     console = Console()
     with Progress(console=console, transient=True) as progress:
         results = [_check_one(split, ds_cfg, args, progress) for split, ds_cfg in targets]
+    results += _config_checks(cfg, args.split)
     table = Table(title=Text(f"check-data {args.config}"))
     for col in ("dataset", "split", "videos", "GT", "errors", "warnings"):
         table.add_column(col, justify="right" if col in ("videos", "GT", "errors", "warnings") else "left")

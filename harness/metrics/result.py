@@ -45,6 +45,11 @@ class MAPResult:
         num_excluded_gt: GT on ``excluded_videos``.
         gt_dedup, drop_zero_length_gt, excluded_videos: the options used.
         subset, ground_truth_source: where the GT came from, when known.
+        video_set: the evaluated video set, ``<annotation file stem>-<subset>-<videos>``
+            (e.g. ``thumos14-test-212``, or ``-211`` without ``video_test_0000270``), when
+            the evaluator knows the annotation file (``TemporalMAPMetric``).
+        num_videos: videos of the subset evaluated (after ``excluded_videos``), when known.
+        num_videos_without_predictions: of those, videos with no prediction at all.
         evaluator_version: :data:`EVALUATOR_VERSION`.
     """
 
@@ -69,6 +74,9 @@ class MAPResult:
     subset: str | None = None
     ground_truth_source: str | None = None
     evaluator_version: str = EVALUATOR_VERSION
+    video_set: str | None = None
+    num_videos: int | None = None
+    num_videos_without_predictions: int | None = None
 
     def metrics(self) -> dict[str, float]:
         """``{'mAP@0.30': ..., 'average_mAP': ...}`` (fractions), for loggers."""
@@ -95,6 +103,8 @@ class MAPResult:
                 "duplicate_gt": self.num_duplicate_gt,
                 "zero_length_gt": self.num_zero_length_gt,
                 "excluded_gt": self.num_excluded_gt,
+                "videos": self.num_videos,
+                "videos_without_predictions": self.num_videos_without_predictions,
             },
             "options": {
                 "gt_dedup": self.gt_dedup,
@@ -104,6 +114,7 @@ class MAPResult:
             "subset": self.subset,
             "ground_truth_source": self.ground_truth_source,
             "evaluator_version": self.evaluator_version,
+            "video_set": self.video_set,
         }
 
     @classmethod
@@ -134,4 +145,7 @@ class MAPResult:
             subset=data.get("subset"),
             ground_truth_source=data.get("ground_truth_source"),
             evaluator_version=data.get("evaluator_version", EVALUATOR_VERSION),
+            video_set=data.get("video_set"),
+            num_videos=counts.get("videos"),
+            num_videos_without_predictions=counts.get("videos_without_predictions"),
         )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,7 +16,7 @@ from mmengine.evaluator import BaseMetric
 from harness.errors import DataError
 from harness.metrics.detection import evaluate_detection
 from harness.metrics.formats import load_ground_truth, parse_tiou_thresholds, write_predictions
-from harness.metrics.result import MAPResult
+from harness.metrics.result import EvaluationWarning, MAPResult
 from harness.metrics.tables import check_thresholds
 from harness.registry import METRICS
 
@@ -60,6 +64,19 @@ def prediction_table(outputs: Sequence[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
+def video_set_label(ann_file: str | os.PathLike[str], subset: str, num_videos: int) -> str:
+    """``<annotation file stem>-<subset>-<videos>``, e.g. ``thumos14-test-212`` (-211 without
+    ``video_test_0000270``): the name every result records for the evaluated video set."""
+    return f"{Path(ann_file).stem}-{subset.lower()}-{num_videos}"
+
+
+def subset_video_ids(ann_file: str | os.PathLike[str], subset: str) -> tuple[str, ...]:
+    """Every video of a subset of the annotation file, with or without GT, in file order."""
+    from datasets.annotations import load_annotations
+
+    return tuple(v.video_id for v in load_annotations(ann_file) if v.subset == subset.lower())
+
+
 @METRICS.register_module()
 class TemporalMAPMetric(BaseMetric):
     """ActivityNet detection mAP of the model's predictions on one annotation subset.
@@ -70,7 +87,9 @@ class TemporalMAPMetric(BaseMetric):
         tiou_thresholds: thresholds, a list or ``'a:step:b'`` (np.linspace values).
         gt_dedup: remove duplicate GT (same label, bounds within 1e-3 s).
         drop_zero_length_gt: drop GT with start == end.
-        exclude_videos: videos removed from GT and predictions.
+        exclude_videos: videos removed from GT and predictions (e.g.
+            ``['video_test_0000270']``: THUMOS14's 211-video protocol). The result records
+            the evaluated set as ``video_set`` (``thumos14-test-212`` / ``-211``).
         predictions_out: if set, the predictions are written there (ActivityNet JSON).
         video_scores_file: external video-level classifier scores (``{results: {video_id:
             [K scores]}, class: [K names]}``); when set, each video's class-agnostic
@@ -118,12 +137,34 @@ class TemporalMAPMetric(BaseMetric):
                            combine=fusion_combine)
         self.last_result: MAPResult | None = None
         self._ground_truth: pd.DataFrame | None = None
+        self._videos: tuple[str, ...] | None = None
 
     def ground_truth(self) -> pd.DataFrame:
         """The GT table, read once."""
         if self._ground_truth is None:
             self._ground_truth = load_ground_truth(self.ann_file, self.subset)
         return self._ground_truth
+
+    def evaluated_videos(self) -> tuple[str, ...]:
+        """Videos of the subset (with or without GT) minus ``exclude_videos``, read once."""
+        if self._videos is None:
+            excluded = set(self.exclude_videos)
+            self._videos = tuple(
+                v for v in subset_video_ids(self.ann_file, self.subset) if v not in excluded)
+        return self._videos
+
+    def _with_video_set(self, result: MAPResult, table: pd.DataFrame) -> MAPResult:
+        """The result plus the evaluated video set; warns about videos without predictions."""
+        videos = self.evaluated_videos()
+        predicted = set(table["video_id"].tolist())
+        silent = [v for v in videos if v not in predicted]
+        if silent:
+            shown = ", ".join(silent[:5]) + (f" (+{len(silent) - 5} more)" if len(silent) > 5 else "")
+            warnings.warn(f"{self.ann_file}: {len(silent)} of {len(videos)} evaluated videos have no "
+                          f"prediction: {shown}", EvaluationWarning, stacklevel=2)
+        return dataclasses.replace(
+            result, video_set=video_set_label(self.ann_file, self.subset, len(videos)),
+            num_videos=len(videos), num_videos_without_predictions=len(silent))
 
     def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
         """Keep a numpy copy of each video's predictions (one result per video)."""
@@ -157,8 +198,9 @@ class TemporalMAPMetric(BaseMetric):
         table = prediction_table(results)
         if self.predictions_out:
             write_predictions(self.predictions_out, table)
-        self.last_result = evaluate_detection(
+        result = evaluate_detection(
             self.ground_truth(), table, self.tiou_thresholds, gt_dedup=self.gt_dedup,
             drop_zero_length_gt=self.drop_zero_length_gt, exclude_videos=self.exclude_videos,
         )
+        self.last_result = self._with_video_set(result, table)
         return self.last_result.metrics()

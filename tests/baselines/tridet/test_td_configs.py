@@ -18,8 +18,8 @@ CONFIGS = ROOT / "harness" / "configs"
 DATASET_KEYS = {"input_dim", "num_classes", "max_seq_len"}
 LEAVES = ("thumos14_i3d", "thumos14_videomaev2", "thumos14_internvideo2_6b", "multithumos_i3d_rgb",
           "multithumos_i3d", "multithumos_videomaev2", "epic100_verb_slowfast",
-          "epic100_noun_slowfast", "anet13_tsp", "synthetic_thumos_like", "synthetic_anet_like",
-          "synthetic_multithumos_like")
+          "epic100_noun_slowfast", "anet13_tsp", "hacs_i3d", "hacs_slowfast", "synthetic_thumos_like",
+          "synthetic_anet_like", "synthetic_multithumos_like")
 
 # models.md §6 (TriDet table + harness choices): lr, wd, warm-up, total epochs, eta_min, clip,
 # window, k, bins, IoU power, noise, init_conv_vars, mlp, top-k / max segments, sigma, per-class
@@ -33,6 +33,8 @@ RECIPES = {
     "epic100_verb_slowfast": (1e-4, 0.05, 5, 27, 5e-5, 1.0, 5, 2, 16, 0.25, 0, 0, 1024, 5000, 2000, 0.4, True),
     "epic100_noun_slowfast": (1e-4, 0.05, 5, 19, 1e-8, 1.0, 1, 4, 16, 0.25, 0, 0, 1024, 5000, 2000, 0.4, True),
     "anet13_tsp": (1e-3, 0.04, 10, 15, 5e-5, 0.4, 15, 1.3, 12, 1.0, 0.5, 0.2, 2048, 2000, 200, 0.7, False),
+    "hacs_i3d": (1e-3, 0.03, 10, 13, 2e-4, 1.0, 15, 1.2, 12, 1.0, 0, 0.1, 1024, 2000, 250, 0.75, True),
+    "hacs_slowfast": (1e-3, 0.03, 7, 11, 5e-4, 0.5, 3, 1.2, 14, 1.0, 0.2, 0.1, 1024, 2000, 250, 0.75, True),
 }
 
 
@@ -83,7 +85,7 @@ def test_leaf_recipe(leaf):
     t = m.test_cfg
     assert (t.pre_nms_topk, t.max_seg_num, t.nms_sigma, t.multiclass_nms) == (
         topk, max_seg, sigma, per_class)
-    assert cfg.train_dataloader.batch_size == (16 if leaf.startswith("anet") else 2)
+    assert cfg.train_dataloader.batch_size == (16 if leaf.startswith(("anet", "hacs")) else 2)
 
 
 @pytest.mark.parametrize("leaf", LEAVES)
@@ -93,7 +95,7 @@ def test_leaf_uses_the_tridet_data_path(leaf):
     assert train.widen_by_offset is False and train.grid_rule == "tridet"
     assert cfg.val_dataloader.dataset.grid_rule == cfg.test_dataloader.dataset.grid_rule == "tridet"
     assert train.get("resize_length") is None  # TriDet never resizes to a fixed length
-    if "anet" in leaf:
+    if "anet" in leaf or "hacs" in leaf:
         assert train.train_gt_filter == "tridet"
 
 

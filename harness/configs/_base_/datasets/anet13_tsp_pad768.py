@@ -4,8 +4,9 @@
 # Layout: <data_root>/anet13/{annotations/anet1.3_tsp_filtered.json, features/tsp/v_<id>.npy}.
 # data-and-eval.md §3-§5: input 512, clip 16, stride 16, fps 15, trunc 0.5, crop [0.9, 1],
 # training GT filter and grid arithmetic as TriDet (drop GT starting at/after T, clamp ends
-# to T, no ratio test). CLTDR-GMG's own ANet loader uses ActionFormer's filter and grid rule:
-# its leaves set train_gt_filter='actionformer', grid_rule='actionformer'.
+# to T, no ratio test); duplicate GT (same label, bounds within 1e-3 s) removed at load
+# (TriDet's remove_duplicate_annotations). CLTDR-GMG's own ANet loader uses ActionFormer's
+# filter and grid rule: its leaves set train_gt_filter='actionformer', grid_rule='actionformer'.
 data_root = 'data'
 num_classes = 1
 input_dim = 512
@@ -31,6 +32,7 @@ _data = dict(
     file_prefix='v_',
     file_ext='.npy',
     grid_rule='tridet',  # (t*fps - num_frames/2)/stride, as TriDet's loader
+    gt_dedup='tridet',
 )
 train_dataloader = dict(
     batch_size=16,

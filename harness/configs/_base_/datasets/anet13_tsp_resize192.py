@@ -3,7 +3,9 @@
 # half a bin), trained class-agnostic (num_classes 1), CUHK video scores fused at test.
 # Layout: <data_root>/anet13/{annotations/anet1.3_tsp_filtered.json, features/tsp/v_<id>.npy}.
 # data-and-eval.md §3-§5: input 512, clip 16, stride 16, fps 15, trunc 0.5, crop [0.9, 1],
-# training GT filter (drop GT starting after the features, keep >= trunc_thresh inside).
+# training GT filter (drop GT starting after the features, keep >= trunc_thresh inside);
+# duplicate GT (same label, bounds within 1e-3 s) and GT shorter than 1e-3 s removed at load
+# (ActionFormer's remove_duplicate_annotations).
 data_root = 'data'
 num_classes = 1
 input_dim = 512
@@ -29,6 +31,7 @@ _data = dict(
     file_prefix='v_',
     file_ext='.npy',
     resize_length=max_seq_len,
+    gt_dedup='actionformer',
 )
 train_dataloader = dict(
     batch_size=16,

@@ -2,8 +2,9 @@
 # Layout: <data_root>/epic100/{annotations/epic_kitchens_100_verb.json, features/slowfast/<id>.npz}.
 # Train on 'training', evaluate on 'validation' (whole sequences, as the ActionFormer family).
 # data-and-eval.md §3-§4: input 2304, clip 32, stride 16, fps 30, max_seq_len 2304,
-# trunc 0.3, crop [0.9, 1]. Classes without training samples are recorded by the dataset
-# (metainfo['empty_label_ids']). widen_by_offset=True is ActionFormer's crop; TriDet /
+# trunc 0.3, crop [0.9, 1]. Classes that no annotation of the file uses are the official
+# loader's empty_label_ids (find_empty_classes=True; metainfo['empty_label_ids']), which the
+# official train.py copies into model.train_cfg.head_empty_cls (datasets/derived.py). widen_by_offset=True is ActionFormer's crop; TriDet /
 # CLTDR-GMG leaves set train_dataloader = dict(dataset=dict(widen_by_offset=False,
 # grid_rule='tridet')) (and grid_rule in val/test: TriDet's float32 mapping arithmetic).
 data_root = 'data'
@@ -27,6 +28,7 @@ _data = dict(
     num_frames=num_frames,
     default_fps=30,
     file_ext='.npz',
+    find_empty_classes=True,
 )
 train_dataloader = dict(
     batch_size=2,

@@ -1,8 +1,8 @@
 # MultiTHUMOS (65 classes, dense multi-label), I3D RGB+flow (all 2048 channels), ActionFormer-style annotation file of
 # TriDet+ (dingfengshi/tridetplus data/multithumos.json; fps 30.0 for every video).
 # Layout: <data_root>/multithumos/annotations/multithumos.json; features shared with
-# THUMOS14: <data_root>/thumos14/features/i3d/<id>.npy. Subset names 'validation' (train)
-# and 'test' follow the THUMOS file (unconfirmed for this JSON; check-data reports an empty split).
+# THUMOS14: <data_root>/thumos14/features/i3d/<id>.npy. Subsets 'Validation' (200 videos,
+# train) and 'Test' (212 videos) as in the THUMOS file; mAP at 0.1:0.1:0.9 (paper: 0.2/0.5/0.7 + avg).
 # data-and-eval.md §3-§4: clip 16, stride 4, max_seq_len 2304, trunc 0.5, crop [0.9, 1];
 # channels are explicit (CLTDR's loader silently keeps [0, 1024) by default).
 # widen_by_offset=True is ActionFormer's crop; TriDet / CLTDR-GMG leaves set

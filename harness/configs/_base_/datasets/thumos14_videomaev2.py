@@ -1,6 +1,10 @@
 # THUMOS14, VideoMAEv2-g features (K710), ActionFormer-family annotation file.
 # Layout: <data_root>/thumos14/{annotations/thumos14.json, features/videomaev2/<id>.npy}.
 # Train on the official *validation* split, test on *test* (no held-out split exists).
+# Test set: 212 videos (result video_set 'thumos14-test-212'); OpenTAD's 211-video protocol
+# drops video_test_0000270 (22 of 29 GT beyond its end): --cfg-options
+# test_evaluator.exclude_videos="['video_test_0000270']" (video_set 'thumos14-test-211').
+# Every CliffDiving instance is also labelled Diving in the file: both are kept (datasets/README.md).
 # data-and-eval.md §3-§4: 20 classes, input 1408, clip 16,
 # stride 4, fps per video from the JSON, max_seq_len 2304, trunc 0.5, crop [0.9, 1].
 # widen_by_offset=True is ActionFormer's crop; TriDet / CLTDR-GMG leaves set
