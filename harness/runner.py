@@ -117,6 +117,11 @@ def load_config(
         if override is None:
             raise ConfigError("--data-root: datasets.override_data_root is not available")
         override(cfg, str(data_root))
+    # official train.py: classes without training samples -> model.train_cfg.head_empty_cls
+    # (EPIC); written before the config is hashed and dumped, so the record holds the list.
+    from datasets.derived import fill_head_empty_cls
+
+    fill_head_empty_cls(cfg, missing_ok=True)
     return cfg
 
 

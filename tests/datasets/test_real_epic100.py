@@ -86,3 +86,12 @@ def test_one_training_step_with_empty_class_bias(tmp_path):
         b = bias.detach()
         assert np.allclose(b[[i for i in range(300) if i not in USED]], empty_bias, atol=1e-2)
         assert np.allclose(b[list(USED)], -math.log(99), atol=1e-2)
+
+
+def test_run_path_fills_head_empty_cls(tmp_path):
+    """``harness.runner.load_config`` (train, sweep) applies the official train.py rule."""
+    from harness.runner import load_config
+
+    write_epic100(tmp_path / "data")
+    cfg = load_config(NOUN, data_root=tmp_path / "data")
+    assert cfg.model.train_cfg.head_empty_cls == [i for i in range(300) if i not in USED]
