@@ -23,6 +23,7 @@ mAP values are in percent, like the paper's.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -527,11 +528,24 @@ def aggregate(
         seeds=list(options.seeds) if options.seeds is not None else None,
         cells=len(cells), runs=int(sum(len(c.records) for c in cells)),
         excluded_records=int(sum(c.excluded for c in cells)), problems=len(problems),
+        created=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        hardware="; ".join(_hardware_summaries(cells)) or None,
         schemas=dict(runs=RUN_SCHEMA, summary=SUMMARY_SCHEMA, comparisons=COMPARISON_SCHEMA,
                      problems=PROBLEM_SCHEMA),
     )
     return AggregateResult(tidy_runs(experiment.name, scale, cells), summary, comparisons,
                            problem_df, meta)
+
+
+def _hardware_summaries(cells: list[CellRuns]) -> list[str]:
+    """Distinct 'device, CPU model, N cores' of the runs (for the report footer)."""
+    out = set()
+    for c in cells:
+        for _folder, rec in c.records.values():
+            hw = rec.manifest.hardware or {}
+            out.add(f"{rec.manifest.device}, {hw.get('cpu', '?')}, "
+                    f"{hw.get('cpu_count', '?')} cores")
+    return sorted(out)
 
 
 def write_tables(result: AggregateResult, out_dir: Path) -> list[Path]:

@@ -285,6 +285,7 @@ def test_schema_is_declared_and_enforced(result, tmp_path):
     assert list(back.columns) == list(SUMMARY_SCHEMA) and len(back) == len(result.summary)
     meta = json.loads((tmp_path / "out" / "meta.json").read_text())
     assert meta["bootstrap_samples"] == 200 and meta["runs"] == 7
+    assert meta["created"].endswith("UTC") and "cores" in meta["hardware"]  # report footer
     assert not list((tmp_path / "out").glob(".*.tmp"))  # atomic writes leave no temporaries
 
 
