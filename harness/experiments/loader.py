@@ -1,6 +1,7 @@
 """Find a declared experiment by name, or read one from a JSON/YAML file.
 
-Names: ``table1`` ... ``table11`` (one paper table each) and ``paper`` (all eleven).
+Names: ``table1`` ... ``table11`` (one paper table each), ``ablations`` (Tables 6-11) and
+``paper`` (all eleven).
 A file (``.json``, ``.yaml``/``.yml``) declares an experiment in the same terms::
 
     {"name": "smoke", "title": "...",
@@ -28,18 +29,29 @@ from harness.experiments.paper import PAPER_TABLES, paper_table
 from harness.experiments.schema import Comparison, Entry, Experiment, PaperRow, StandIn
 
 ALL_PAPER = "paper"
+ABLATIONS = "ablations"
+ABLATION_TABLES = (6, 7, 8, 9, 10, 11)
 FILE_SUFFIXES = (".json", ".yaml", ".yml")
 
 
 def experiment_names() -> tuple[str, ...]:
-    return tuple(f"table{t}" for t in PAPER_TABLES) + (ALL_PAPER,)
+    return tuple(f"table{t}" for t in PAPER_TABLES) + (ABLATIONS, ALL_PAPER)
 
 
-def paper_experiment() -> Experiment:
-    """Every paper table in one experiment (runs shared between tables are run once)."""
-    tables = [paper_table(t) for t in PAPER_TABLES]
+def paper_experiment(tables: tuple[int, ...] = PAPER_TABLES) -> Experiment:
+    """Several paper tables in one experiment (runs shared between tables are run once).
+
+    Args:
+        tables: the table numbers; all eleven give ``paper``, Tables 6-11 ``ablations``.
+    """
+    name, title = ALL_PAPER, "All tables of the paper (Tables 1-11)"
+    if tuple(tables) == ABLATION_TABLES:
+        name, title = ABLATIONS, "The ablations of the paper (Tables 6-11)"
+    elif tuple(tables) != PAPER_TABLES:
+        raise ConfigError(f"no combined experiment for tables {tables}")
+    tables = [paper_table(t) for t in tables]
     return Experiment(
-        name=ALL_PAPER, title="All tables of the paper (Tables 1-11)",
+        name=name, title=title,
         entries=tuple(e for t in tables for e in t.entries),
         comparisons=tuple(c for t in tables for c in t.comparisons),
     )
@@ -53,6 +65,8 @@ def load_experiment(name: str) -> Experiment:
     """
     if name == ALL_PAPER:
         return paper_experiment()
+    if name == ABLATIONS:
+        return paper_experiment(ABLATION_TABLES)
     if name.startswith("table") and name[5:].isdigit() and int(name[5:]) in PAPER_TABLES:
         return paper_table(int(name[5:]))
     path = Path(name)
