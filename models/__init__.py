@@ -6,6 +6,7 @@ detectors) in the ``harness`` registries.
 
 from models import (  # noqa: F401
     assigners,
+    cltdr_gmg,
     detectors,
     encoders,
     heads,

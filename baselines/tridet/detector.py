@@ -44,7 +44,9 @@ class TriDet(DenseDetector):
     eval padding to a multiple of max_l(s_l·w_l). Module names give the official state-dict
     layout. ``train_cfg``/``test_cfg`` are merged over the official defaults; the model ignores
     ``clip_grad_l2norm`` (optimiser), ``ext_score_file`` (score fusion) and ``dropout``
-    (unused by the official SGP backbone).
+    (unused by the official SGP backbone). ``encoder_block`` (not an official key, refused by
+    :func:`from_official_config`) updates the encoder's block config, e.g.
+    ``dict(type='GMGBlock', ...)`` for CLTDR-GMG; None keeps the official ``SGPBlock``.
     """
 
     def __init__(
@@ -83,6 +85,7 @@ class TriDet(DenseDetector):
         test_cfg: Mapping[str, Any] | None = None,
         data_preprocessor: Mapping[str, Any] | None = None,
         init_cfg: Mapping[str, Any] | None = None,
+        encoder_block: Mapping[str, Any] | None = None,
     ) -> None:
         check_official_model(dict(
             input_dim=input_dim, num_classes=num_classes, max_seq_len=max_seq_len,
@@ -114,7 +117,7 @@ class TriDet(DenseDetector):
                 embd_kernel_size=embd_kernel_size, embd_with_ln=embd_with_ln, windows=windows,
                 k=k, mlp_dim=sgp_mlp_dim, path_pdrop=train["droppath"],
                 downsample_type=downsample_type, init_conv_vars=init_conv_vars,
-                use_abs_pe=use_abs_pe, max_len=max_seq_len,
+                use_abs_pe=use_abs_pe, max_len=max_seq_len, block_update=encoder_block,
             ),
             neck=dict(
                 type="IdentityNeck1d", in_channels=[embd_dim] * num_levels,
@@ -202,12 +205,13 @@ def _encoder_cfg(
     *, input_dim: int, embd_dim: int, arch: list[int], scale_factor: int,
     embd_kernel_size: int, embd_with_ln: bool, windows: list[int], k: float, mlp_dim: int,
     path_pdrop: float, downsample_type: str, init_conv_vars: float, use_abs_pe: bool,
-    max_len: int,
+    max_len: int, block_update: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The TemporalPyramidEncoder config: SGP blocks; stem kernel 1 without drop path,
-    branch block i with the window of level i + 1 and drop path (official ``SGPBackbone``)."""
-    block = dict(type="SGPBlock", k=k, mlp_dim=mlp_dim, downsample_type=downsample_type,
-                 init_conv_vars=init_conv_vars)
+    """The TemporalPyramidEncoder config: SGP blocks (or ``block_update`` over them); stem
+    kernel 1 without drop path, branch block i with the window of level i + 1 and drop path
+    (official ``SGPBackbone``)."""
+    block = {**dict(type="SGPBlock", k=k, mlp_dim=mlp_dim, downsample_type=downsample_type,
+                    init_conv_vars=init_conv_vars), **dict(block_update or {})}
     overrides = [dict(kernel_size=1, path_pdrop=0.0)] * arch[1] + [
         dict(kernel_size=windows[1 + i], path_pdrop=path_pdrop) for i in range(arch[2])
     ]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import DataError
+from harness.parity import cltdr_gmg as _cltdr_gmg  # noqa: F401  (registers 'cltdr_gmg')
 from harness.parity.adapters import ADAPTERS, ParityAdapter, register_adapter
 from harness.parity.compare import Row, Tolerance, compare_tree
 from harness.parity.dense import check_blob

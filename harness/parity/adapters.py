@@ -1,9 +1,9 @@
 """Parity adapters: model kind → how to build the model and run the stored passes.
 
-ActionFormer (``'actionformer'``) and TriDet (``'tridet'``) are registered here; add CLTDR-GMG
-(``'cltdr_gmg'``) by registering an adapter whose
-``build`` constructs the harness model from the file's ``config`` and whose ``run`` returns
-the same nested layout as the file (extra outputs via ``DenseOutputs.extras``).
+ActionFormer (``'actionformer'``) and TriDet (``'tridet'``) are registered here, CLTDR-GMG
+(``'cltdr_gmg'``) in :mod:`harness.parity.cltdr_gmg`. An adapter's ``build`` constructs the
+harness model from the file's ``config`` and its ``run`` returns the same nested layout as the
+file (extra outputs via ``DenseOutputs.extras``).
 """
 
 from __future__ import annotations
