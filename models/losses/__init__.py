@@ -9,9 +9,16 @@ from models.losses.iou_weighted import (
     weight_positive_entries,
 )
 from models.losses.normalizer import LossNormalizer
+from models.losses.varifocal import (
+    IoUWeightedVarifocalLoss,
+    VarifocalLoss,
+    iou_weighted_varifocal_loss,
+    varifocal_loss,
+)
 
 __all__ = [
-    "DIoULoss1d", "GIoULoss1d", "IoUWeightedFocalLoss", "LossNormalizer", "SigmoidFocalLoss",
-    "ctr_diou_loss_1d", "ctr_giou_loss_1d", "iou_weighted_focal_loss", "iou_weights",
-    "reduce_loss", "sigmoid_focal_loss", "weight_positive_entries",
+    "DIoULoss1d", "GIoULoss1d", "IoUWeightedFocalLoss", "IoUWeightedVarifocalLoss",
+    "LossNormalizer", "SigmoidFocalLoss", "VarifocalLoss", "ctr_diou_loss_1d", "ctr_giou_loss_1d",
+    "iou_weighted_focal_loss", "iou_weighted_varifocal_loss", "iou_weights", "reduce_loss",
+    "sigmoid_focal_loss", "varifocal_loss", "weight_positive_entries",
 ]
