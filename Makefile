@@ -27,11 +27,20 @@ CFG ?= harness/configs/actionformer/synthetic_thumos_like.py
 DATA_ROOT ?=
 SWEEP_ARGS = --scale $(SCALE) --seeds $(SEEDS) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
 
-.PHONY: setup .venv test lint bench data check-data train sweep aggregate table1 clean distclean help
+TABLES := table1 table2 table3 table4 table5
+DATA_ROOT_ARG = $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
+
+.PHONY: setup .venv system-deps test lint bench data check-data train sweep aggregate report \
+	$(TABLES) ablations tables drift drift-update clean distclean help
 
 help:
-	@echo "make table1        Table 1: sweep (resumable) + aggregate, SCALE=$(SCALE) SEEDS=$(SEEDS)"
-	@echo "make test          run the test suite (creates .venv on first use)"
+	@echo "make table1        Table 1: sweep (resumable) + aggregate + HTML/LaTeX report, SCALE=$(SCALE) SEEDS=$(SEEDS)"
+	@echo "make table2..5     the other main tables, the same way"
+	@echo "make ablations     Tables 6-11 (CLTDR-GMG ablations) the same way"
+	@echo "make tables        all eleven tables"
+	@echo "make report        render EXP=$(EXP) from its aggregate (reports/build/...)"
+	@echo "make drift         CI check: mAP of the three methods on a small synthetic run vs results/baselines/ci.json"
+	@echo "make test          run the test suite (creates .venv and installs pdflatex/chromium on first use)"
 	@echo "make train         one run: CFG=... SEED=..."
 	@echo "make sweep         every (config, seed) of EXP=$(EXP); make aggregate for its tables"
 	@echo "make data          write the synthetic benchmark (PRESET=$(PRESET) QUALITY=$(QUALITY)) under $(DATA)"
@@ -49,7 +58,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $@
 
-test: $(STAMP)
+# pdflatex, pdftotext and chromium for the report tests (apt, when missing; see the script)
+system-deps:
+	@bash .ci/system-deps.sh
+
+test: $(STAMP) system-deps
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -70,11 +83,35 @@ sweep: $(STAMP)
 aggregate: $(STAMP)
 	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
 
-# Table 1 (THUMOS14 x feature sets; at synthetic scale thumos-like x quality levels). The HTML/LaTeX
-# rendering comes with the reports; today this ends with the aggregated tables under results/tables/.
-table1: $(STAMP)
-	$(PY) -m harness sweep table1 $(SWEEP_ARGS) --jobs $(JOBS)
-	$(PY) -m harness aggregate table1 --scale $(SCALE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
+aggregate-and-report = \
+	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) && \
+	$(PY) -m harness report $(1) --scale $(SCALE) --aggregate never
+
+# Tables 1-5 (at synthetic scale each dataset x feature set is a preset x quality stand-in),
+# `ablations` (Tables 6-11) and `tables` (all): sweep (resumable: finished runs are kept),
+# aggregate, render reports/build/<experiment>-<scale>/. The last line printed is the index page.
+$(TABLES): $(STAMP)
+	$(PY) -m harness sweep $@ $(SWEEP_ARGS) --jobs $(JOBS)
+	$(call aggregate-and-report,$@)
+
+ablations: $(STAMP)
+	$(PY) -m harness sweep ablations $(SWEEP_ARGS) --jobs $(JOBS)
+	$(call aggregate-and-report,ablations)
+
+tables: $(STAMP)
+	$(PY) -m harness sweep paper $(SWEEP_ARGS) --jobs $(JOBS)
+	$(call aggregate-and-report,paper)
+
+report: $(STAMP)
+	$(PY) -m harness report $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG)
+
+# CI regression check on mAP drift (results/baselines/ci.json); METHODS=actionformer,tridet for a subset
+METHODS ?=
+drift: $(STAMP)
+	$(PY) -m harness drift $(if $(METHODS),--methods $(METHODS),)
+
+drift-update: $(STAMP)
+	$(PY) -m harness drift --update $(if $(METHODS),--methods $(METHODS),)
 
 bench: $(STAMP)
 	$(PY) -m harness bench
