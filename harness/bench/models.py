@@ -3,8 +3,13 @@
 Per model and device: a training step (forward + backward + AdamW step, batch 2, T 2304,
 C_in 2048, dims 512, the official THUMOS config) and inference of one 2304-step video
 including Soft-NMS; medians over iterations, peak memory. Each case runs in a fresh process
-(spawn) with 2 torch threads so peak RSS is its own. ActionFormer and TriDet are entries of
-``MODELS``; add CLTDR-GMG the same way.
+(spawn) with 2 torch threads so peak RSS is its own. ActionFormer, TriDet and CLTDR-GMG are
+entries of ``MODELS`` (official CPU timings from issue #5).
+
+Also Table 8's parameter counts (models built on the meta device, no memory or time): the
+CLTDR-GMG backbone and total with the FFT global extractor and with self-attention, for the
+I3D input of the paper's 9.5M and for the InternVideo2-6B input of the ablation config, beside
+the paper's 9.5M / 26.1M (models.md §4.5).
 """
 
 from __future__ import annotations
@@ -42,19 +47,61 @@ class BenchModel:
 MODELS: dict[str, BenchModel] = {
     "actionformer": BenchModel("harness/configs/_base_/models/actionformer.py", 1.8, 0.33),
     "tridet": BenchModel("harness/configs/_base_/models/tridet.py", 1.5, 0.29),
+    "cltdr_gmg": BenchModel("harness/configs/_base_/models/cltdr_gmg.py", 2.2, 0.41),
 }
+# Table 8: (row, gmg.global_extractor, the paper's backbone parameters in millions)
+TABLE8 = (("FFT", "fft", 9.5), ("Self-Attention", "self_attention", 26.1))
+# input dims: I3D (the configuration matching the paper's 9.5M) and InternVideo2-6B (Tables 6-11)
+TABLE8_INPUTS = (("I3D", INPUT_DIM), ("InternVideo2-6B", 3200))
 
 
-def build_model(name: str) -> Any:
-    """The model of ``MODELS[name]`` with THUMOS I3D dataset numbers."""
+def build_model(name: str, overrides: dict[str, Any] | None = None) -> Any:
+    """The model of ``MODELS[name]`` with THUMOS I3D dataset numbers (then ``overrides``)."""
     from mmengine.config import Config
 
     import baselines  # noqa: F401  (registers the baselines)
+    import models  # noqa: F401  (registers CLTDR-GMG)
     from harness.registry import MODELS as REGISTRY
 
     cfg = Config.fromfile(str(ROOT / MODELS[name].config))
     cfg.model.update(input_dim=INPUT_DIM, num_classes=NUM_CLASSES, max_seq_len=LENGTH)
+    cfg.model.update(overrides or {})
     return REGISTRY.build(cfg.model)
+
+
+def table8_counts() -> list[dict[str, Any]]:
+    """Table 8's parameter counts: one dict per (row, input) with ``total`` and ``backbone``.
+
+    Models are built on the meta device (shapes only), with the official THUMOS config and
+    ``gmg.global_extractor`` switched; the counts are those of ``parameter_counts``.
+    """
+    import torch
+
+    from models.cltdr_gmg import parameter_counts
+
+    out = []
+    for row, extractor, paper_m in TABLE8:
+        for features, input_dim in TABLE8_INPUTS:
+            with torch.device("meta"):
+                model = build_model("cltdr_gmg", dict(input_dim=input_dim,
+                                                      gmg=dict(global_extractor=extractor)))
+            counts = parameter_counts(model)
+            out.append({"row": row, "features": features, "input_dim": input_dim,
+                        "paper_backbone_m": paper_m, "total": counts["total"],
+                        "backbone": counts["backbone"]})
+    return out
+
+
+def _table8_rows() -> list[dict[str, Any]]:
+    rows = []
+    for c in table8_counts():
+        case = f"cltdr_gmg Table 8 {c['row']} ({c['features']} input, C_in {c['input_dim']})"
+        rows.append({"benchmark": NAME, "case": case, "metric": "backbone parameters",
+                     "value": c["backbone"] / 1e6, "unit": "M",
+                     "note": f"paper {c['paper_backbone_m']}M"})
+        rows.append({"benchmark": NAME, "case": case, "metric": "total parameters",
+                     "value": c["total"] / 1e6, "unit": "M"})
+    return rows
 
 
 def _fake_batch(device: str, batch: int) -> tuple[Any, Any, list[dict[str, Any]]]:
@@ -175,4 +222,4 @@ def run(quick: bool) -> list[dict[str, Any]]:
             with ctx.Pool(1) as pool:
                 res = pool.apply(_measure_in_child, ((name, device, quick),))
             rows.extend(_rows(name, device, res))
-    return rows
+    return rows + _table8_rows()

@@ -6,7 +6,7 @@
 # the short schedule has enough iterations.
 _base_ = [
     '../_base_/default_runtime.py',
-    '../_base_/schedules/synthetic_12e.py',
+    '../_base_/schedules/synthetic_7e.py',
     '../_base_/datasets/synthetic_anet_like.py',
     '../_base_/models/actionformer_tiny.py',
 ]
@@ -22,5 +22,5 @@ model = dict(
                   multiclass_nms=False, voting_thresh=0.9, duration_thresh=0.001,
                   ext_score_file='results/data/synthetic/anet-like-mid/video_scores.json'),
 )
-# short schedule: EMA decay 0.99 instead of 0.999 (see _base_/schedules/synthetic_12e.py)
-default_hooks = dict(ema=dict(decay=0.99))
+# short schedule: EMA decay 0.98 instead of 0.999 (see _base_/schedules/synthetic_7e.py)
+default_hooks = dict(ema=dict(decay=0.98))

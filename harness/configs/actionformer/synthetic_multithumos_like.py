@@ -3,7 +3,7 @@
 # THUMOS recipe with 8000 candidates and 8000 kept segments, models.md §6) at the synthetic scale.
 _base_ = [
     '../_base_/default_runtime.py',
-    '../_base_/schedules/synthetic_12e.py',
+    '../_base_/schedules/synthetic_7e.py',
     '../_base_/datasets/synthetic_multithumos_like.py',
     '../_base_/models/actionformer_tiny.py',
 ]
@@ -13,5 +13,5 @@ model = dict(
     max_seq_len=256,
     test_cfg=dict(pre_nms_topk=8000, max_seg_num=8000),
 )
-# short schedule: EMA decay 0.99 instead of 0.999 (see _base_/schedules/synthetic_12e.py)
-default_hooks = dict(ema=dict(decay=0.99))
+# short schedule: EMA decay 0.98 instead of 0.999 (see _base_/schedules/synthetic_7e.py)
+default_hooks = dict(ema=dict(decay=0.98))

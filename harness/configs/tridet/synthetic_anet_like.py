@@ -9,7 +9,7 @@
 # iterations.
 _base_ = [
     '../_base_/default_runtime.py',
-    '../_base_/schedules/synthetic_12e.py',
+    '../_base_/schedules/synthetic_7e.py',
     '../_base_/datasets/synthetic_anet_like_pad256.py',
     '../_base_/models/tridet_tiny.py',
 ]
@@ -31,6 +31,6 @@ model = dict(
                   ext_score_file='results/data/synthetic/anet-like-mid/video_scores.json'),
 )
 optim_wrapper = dict(optimizer=dict(weight_decay=0.04), clip_grad=dict(max_norm=0.4))
-# short schedule: EMA decay 0.99 instead of 0.999 (see _base_/schedules/synthetic_12e.py)
-default_hooks = dict(ema=dict(decay=0.99))
+# short schedule: EMA decay 0.98 instead of 0.999 (see _base_/schedules/synthetic_7e.py)
+default_hooks = dict(ema=dict(decay=0.98))
 train_dataloader = dict(batch_size=4)

@@ -39,7 +39,7 @@ def test_every_paper_row_is_declared_exactly_once(repo_root):
     for t in PAPER_TABLES:  # each table experiment holds exactly its own rows
         exp = paper_table(t)
         assert {e.row.table for e in exp.entries} == {t}
-    assert set(experiment_names()) == {f"table{t}" for t in PAPER_TABLES} | {"paper"}
+    assert set(experiment_names()) == {f"table{t}" for t in PAPER_TABLES} | {"ablations", "paper"}
 
 
 def test_reported_only_rows_are_exactly_the_unimplemented_methods():

@@ -1,0 +1,19 @@
+# CLTDR-GMG, MultiTHUMOS I3D-RGB (channels 0-1023; official
+# configs/multithumos_i3d_rgb_only_focalloss.yaml; paper Table 2 I3D-RGB row): k 5, GMG MLP 768,
+# IoU power 0.2, input noise 5e-4, focal pre-refinement loss, 8000 candidates / 8000 kept;
+# 25 + 35 epochs, lr 1.5e-4, weight decay 0.03.
+_base_ = [
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/cltdr_multithumos.py',
+    '../_base_/datasets/multithumos_i3d_rgb.py',
+    '../_base_/models/cltdr_gmg.py',
+]
+dataset_name = 'multithumos'
+feature_set = 'i3d_rgb'
+model = dict(input_dim=1024, num_classes=65, max_seq_len=2304, input_noise=0.0005,
+             test_cfg=dict(pre_nms_topk=8000, max_seg_num=8000))
+# CLTDR-GMG data switches (datasets/README.md; its THUMOS-type loader is TriDet's): no
+# crop-window widening, TriDet's grid arithmetic
+train_dataloader = dict(dataset=dict(widen_by_offset=False, grid_rule='tridet'))
+val_dataloader = dict(dataset=dict(grid_rule='tridet'))
+test_dataloader = dict(dataset=dict(grid_rule='tridet'))
