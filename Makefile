@@ -83,8 +83,10 @@ sweep: $(STAMP)
 aggregate: $(STAMP)
 	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
 
+# video-level bootstrap replicates per cell (1000 for a paper; the t-interval over seeds is exact)
+BOOTSTRAP ?= 300
 aggregate-and-report = \
-	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) && \
+	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) --bootstrap $(BOOTSTRAP) && \
 	$(PY) -m harness report $(1) --scale $(SCALE) --aggregate never
 
 # Tables 1-5 (at synthetic scale each dataset x feature set is a preset x quality stand-in),
