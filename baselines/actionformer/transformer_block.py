@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import torch
 from torch import Tensor, nn
 
 from harness.registry import MODELS
-from models.layers.drop_path import AffineDropPath
+from models.layers.drop_path import AffineDropPath, add_drop_path
 from models.layers.fast_conv import max_pool_time
+from models.layers.fused_linear import conv1x1_gelu
 from models.layers.layer_norm import LayerNorm1d
 from models.layers.local_attention import LocalMaskedMHA
 from models.layers.masked_conv import apply_mask, conv1x1
@@ -71,8 +71,8 @@ class TransformerBlock(nn.Module):
             self.drop_path_mlp = nn.Identity()
 
     def _mlp(self, x: Tensor) -> Tensor:
-        """The ``mlp`` Sequential, with its 1×1 convs run as matrix products. [B, C, T]."""
-        h = self.mlp[2](self.mlp[1](conv1x1(x, self.mlp[0])))  # [B, 4C, T]
+        """The ``mlp`` Sequential: 1×1 convs as matrix products (GELU fused at inference). [B, C, T]."""
+        h = self.mlp[2](conv1x1_gelu(x, self.mlp[0]))  # [B, 4C, T]
         return self.mlp[4](conv1x1(h, self.mlp[3]))  # [B, C, T]
 
     def _skip(self, x: Tensor) -> Tensor:
@@ -90,15 +90,7 @@ class TransformerBlock(nn.Module):
             (float [B, C, T/stride], bool [B, 1, T/stride]).
         """
         out, out_mask = self.attn(self.ln1(x), mask)  # [B, C, T'], [B, 1, T']
-        out = _residual(apply_mask(self._skip(x), out_mask), self.drop_path_attn, out)
+        out = add_drop_path(apply_mask(self._skip(x), out_mask), self.drop_path_attn, out)
         mlp = apply_mask(self._mlp(self.ln2(out)), out_mask)  # [B, C, T']
-        out = _residual(out, self.drop_path_mlp, mlp)  # [B, C, T']
+        out = add_drop_path(out, self.drop_path_mlp, mlp)  # [B, C, T']
         return out, out_mask
-
-
-def _residual(x: Tensor, drop_path: nn.Module, branch: Tensor) -> Tensor:
-    """x + drop_path(branch), fused into one pass when drop_path is an AffineDropPath."""
-    if isinstance(drop_path, AffineDropPath):
-        return torch.addcmul(x, drop_path.factor(branch.shape[0]), branch)
-    return x + drop_path(branch)
-

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from harness.errors import ConfigError
 from harness.registry import MODELS
-from models.layers.drop_path import AffineDropPath
+from models.layers.depthwise import depthwise_conv1d, summed_depthwise_kernel
+from models.layers.drop_path import AffineDropPath, add_drop_path
 from models.layers.fast_conv import conv1d_fast, max_pool_time
+from models.layers.fused_linear import conv1x1_gelu
+from models.layers.group_norm import group_norm_1d
 from models.layers.layer_norm import LayerNorm1d
 from models.layers.masked_conv import apply_mask, conv1x1, downsample_mask
 
@@ -31,8 +35,7 @@ def depthwise(conv: nn.Conv1d, x: Tensor) -> Tensor:
     rounding) that keeps time-major inputs time-major; wider kernels use ``conv1d_fast``.
     """
     if conv.kernel_size[0] == 1:
-        out = x * conv.weight.view(1, -1, 1)  # [B, C, T]
-        return out + conv.bias.view(1, -1, 1) if conv.bias is not None else out
+        return depthwise_conv1d(x, conv.weight, conv.bias)  # [B, C, T]
     return conv1d_fast(x, conv)
 
 
@@ -129,7 +132,7 @@ class SGPBlock(nn.Module):
 
     def _mlp(self, x: Tensor) -> Tensor:
         """The ``mlp`` Sequential with its 1×1 convs as matrix products. [B, C, T]."""
-        return conv1x1(self.mlp[1](conv1x1(x, self.mlp[0])), self.mlp[2])
+        return conv1x1(conv1x1_gelu(x, self.mlp[0]), self.mlp[2])
 
     def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
         """Args:
@@ -141,9 +144,30 @@ class SGPBlock(nn.Module):
         x = self._downsample(x)  # [B, C, T']
         out_mask = downsample_mask(mask, self.stride)  # [B, 1, T']
         u = self.ln(x)  # [B, C, T']
+        out = self._branches(u)  # [B, C, T']
+        out = add_drop_path(apply_mask(x, out_mask), self.drop_path_out, out)  # [B, C, T']
+        mlp = self._mlp(group_norm_1d(out, self.gn))  # [B, C, T']
+        return add_drop_path(out, self.drop_path_mlp, mlp), out_mask
+
+    def _branches(self, u: Tensor) -> Tensor:
+        """fc(u)·ReLU(global_fc(mean_T(u))) + (convw(u) + convkw(u))·psi(u) + u, fused.
+
+        fc is depthwise with kernel 1, so fc(u)·φ = u·(w_fc·φ) + b_fc·φ (one pass with the
+        [B, C, 1] factors); convw + convkw is one depthwise conv with the summed centred
+        kernels. Same values as the branch-by-branch formula up to float rounding.
+
+        Args:
+            u: float [B, C, T'] (LN output).
+
+        Returns:
+            float [B, C, T'].
+        """
         phi = F.relu(depthwise(self.global_fc, u.mean(dim=-1, keepdim=True)))  # [B, C, 1]
-        window = depthwise(self.convw, u) + depthwise(self.convkw, u)  # [B, C, T']
-        out = depthwise(self.fc, u) * phi + window * depthwise(self.psi, u) + u  # [B, C, T']
-        out = apply_mask(x, out_mask) + self.drop_path_out(out)  # [B, C, T']
-        out = out + self.drop_path_mlp(self._mlp(self.gn(out)))  # [B, C, T']
-        return out, out_mask
+        fc_w = self.fc.weight.view(1, -1, 1) * phi  # [B, C, 1]
+        fc_b = self.fc.bias.view(1, -1, 1) * phi  # [B, C, 1]
+        out = torch.addcmul(fc_b, u, fc_w)  # [B, C, T'] instant-level branch
+        weight, bias = summed_depthwise_kernel(
+            [self.convw.weight, self.convkw.weight], [self.convw.bias, self.convkw.bias]
+        )  # [C, 1, k], [C]
+        window = depthwise_conv1d(u, weight, bias)  # [B, C, T'] convw(u) + convkw(u)
+        return out.addcmul_(window, depthwise(self.psi, u)).add_(u)  # [B, C, T']

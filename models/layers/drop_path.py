@@ -62,6 +62,21 @@ class AffineDropPath(nn.Module):
         return drop_path(self.scale * x, self.drop_prob, self.training)
 
 
+def add_drop_path(x: Tensor, drop_path: nn.Module, branch: Tensor) -> Tensor:
+    """``x + drop_path(branch)``, one fused pass when ``drop_path`` is an :class:`AffineDropPath`.
+
+    Args:
+        x, branch: float [B, C, T]; drop_path: an ``AffineDropPath`` or any module
+            (e.g. ``nn.Identity``).
+
+    Returns:
+        float [B, C, T].
+    """
+    if isinstance(drop_path, AffineDropPath):
+        return torch.addcmul(x, drop_path.factor(branch.shape[0]), branch)
+    return x + drop_path(branch)
+
+
 def set_drop_path_prob(model: nn.Module, drop_prob: float) -> int:
     """Set the drop probability of every ``AffineDropPath`` in ``model`` (parity runs use 0).
 

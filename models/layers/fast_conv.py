@@ -4,9 +4,11 @@ A [B, C, T] tensor is *time-major* when its memory is a contiguous [B, T, C] arr
 layout of ``F.layer_norm``/``F.linear`` outputs viewed as [B, C, T]). On CPU, channel
 LayerNorm and 1×1 projections are several times cheaper in that layout, but ``F.conv1d``
 copies such inputs back to channel-major. The functions here avoid those copies: dense
-convolutions run as k shifted matrix products (a custom autograd function, no im2col
-buffer) and depthwise ones as channels-last 2-D convolutions. Results equal ``F.conv1d`` up
-to float rounding; any other case falls back to the module itself.
+convolutions run as k shifted matrix products (a custom autograd function, no im2col buffer;
+channel-major inputs are read in place as transposed matrices), or, when the caller opts in,
+as Winograd F(4, 3) (:mod:`models.layers.winograd`); depthwise ones as channels-last 2-D
+convolutions. All outputs are time-major. Results equal ``F.conv1d`` up to float rounding
+(Winograd's rounding is a few times larger); any other case falls back to the module itself.
 """
 
 from __future__ import annotations
@@ -17,10 +19,22 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from models.layers.depthwise import cpu_autocast, depthwise_conv1d
+from models.layers.winograd import TILE, WinogradConv1d
+
+# Winograd F(4, 3) pays off once both channel counts reach this (transforms cost ∝ C_in + C_out,
+# the saved GEMM work ∝ C_in·C_out); below it the shifted matrix products are as fast.
+WINOGRAD_MIN_CHANNELS = 64
+
 
 def is_time_major(x: Tensor) -> bool:
     """True when the [B, C, T] tensor ``x`` is stored as a contiguous [B, T, C] array."""
     return x.dim() == 3 and x.transpose(1, 2).is_contiguous()
+
+
+def _matrix_rows(x: Tensor) -> bool:
+    """True when every x[b] of a [B, C, T] tensor is a BLAS matrix (unit stride in C or T)."""
+    return x.dim() == 3 and (x.stride(1) == 1 or x.stride(2) == 1)
 
 
 def _tap_ranges(offset: int, length: int) -> tuple[slice, slice]:
@@ -33,12 +47,14 @@ class _ShiftedMatmulConv1d(torch.autograd.Function):
     """Stride-1, dilation-1, ungrouped conv with 'same' zero padding on [B, T, C] arrays.
 
     out[b, t] = bias + Σ_j x[b, t + j − k//2] @ W_j; each tap is one matrix product per sample
-    on row slices (the centre tap initialises the output, so nothing is zero-filled).
+    on row slices (the centre tap initialises the output, so nothing is zero-filled). ``x``
+    may be time-major ([B, T, C] contiguous) or a transposed channel-major array (each x[b]
+    is then read as a transposed matrix, without a copy); the output is [B, T, C_out].
     """
 
     @staticmethod
     def forward(ctx: Any, x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
-        B, T, _ = x.shape  # x: [B, T, C_in] contiguous
+        B, T, _ = x.shape  # x: [B, T, C_in], unit stride in T or C
         k = weight.shape[-1]
         w_taps = weight.permute(2, 1, 0).contiguous()  # [k, C_in, C_out]; no copy in taps layout
         out = x.new_empty(B, T, weight.shape[0])  # [B, T, C_out]
@@ -102,18 +118,11 @@ def to_taps_layout(weight: Tensor) -> Tensor:
     return out
 
 
-def _cpu_autocast() -> bool:
-    try:
-        return torch.is_autocast_enabled("cpu")
-    except TypeError:  # torch < 2.4
-        return torch.is_autocast_cpu_enabled()
-
-
 def _use_fast_path(x: Tensor, conv: nn.Conv1d) -> bool:
+    """CPU, no autocast, odd kernel with 'same' zero padding, no dilation (any layout)."""
     return (
         x.device.type == "cpu"
-        and not _cpu_autocast()
-        and is_time_major(x)
+        and not cpu_autocast()
         and conv.dilation == (1,)
         and conv.padding_mode == "zeros"
         and isinstance(conv.padding, tuple)
@@ -121,28 +130,47 @@ def _use_fast_path(x: Tensor, conv: nn.Conv1d) -> bool:
     )
 
 
-def conv1d_fast(x: Tensor, conv: nn.Conv1d) -> Tensor:
-    """``conv(x)`` that keeps time-major CPU inputs time-major (odd kernels, 'same' padding).
+def _use_winograd(x: Tensor, conv: nn.Conv1d) -> bool:
+    """Dense kernel-3 stride-1 conv, T a multiple of 4, both channel counts large enough."""
+    return (
+        conv.groups == 1
+        and conv.kernel_size == (3,)
+        and conv.stride == (1,)
+        and x.shape[-1] % TILE == 0
+        and x.dtype in (torch.float32, torch.float64)
+        and min(conv.in_channels, conv.out_channels) >= WINOGRAD_MIN_CHANNELS
+    )
+
+
+def conv1d_fast(x: Tensor, conv: nn.Conv1d, *, winograd: bool = False) -> Tensor:
+    """``conv(x)`` with time-major CPU outputs (odd kernels, 'same' padding).
 
     Args:
         x: float [B, C_in, T] in any layout.
         conv: the ``nn.Conv1d`` (its parameters are used, so autograd reaches them).
+        winograd: allow Winograd F(4, 3) for dense kernel-3 stride-1 convs with at least
+            ``WINOGRAD_MIN_CHANNELS`` input and output channels and T a multiple of 4: half
+            the GEMM work, rounding errors about 3× those of the direct sum. Callers opt in
+            where the outputs feed no long chain of layers (the detector heads).
 
     Returns:
-        float [B, C_out, T // stride], time-major when ``x`` was (CPU), else as ``conv(x)``.
+        float [B, C_out, T // stride], time-major on the CPU paths, else as ``conv(x)``.
     """
     if not _use_fast_path(x, conv):
         return conv(x)
+    if winograd and _use_winograd(x, conv):
+        x_tm = x.transpose(1, 2)  # [B, T, C_in]
+        if not x_tm.is_contiguous():  # channel-major input: one copy
+            x_tm = x_tm.contiguous()
+        return WinogradConv1d.apply(x_tm, conv.weight, conv.bias).transpose(1, 2)  # [B, C_out, T]
     c_in = x.shape[1]
-    if conv.groups == 1 and conv.stride == (1,):
+    if conv.groups == 1 and conv.stride == (1,) and _matrix_rows(x):
         out = _ShiftedMatmulConv1d.apply(x.transpose(1, 2), conv.weight, conv.bias)
         return out.transpose(1, 2)  # [B, C_out, T]
-    if conv.groups == c_in == conv.out_channels:  # depthwise: channels-last 2-D conv
-        out = F.conv2d(
-            x.unsqueeze(2), conv.weight.unsqueeze(2), conv.bias, stride=(1, conv.stride[0]),
-            padding=(0, conv.padding[0]), groups=conv.groups,
-        )  # [B, C, 1, T'] channels-last
-        return out.squeeze(2)
+    if not is_time_major(x):
+        return conv(x)
+    if conv.groups == c_in == conv.out_channels:  # depthwise
+        return depthwise_conv1d(x, conv.weight, conv.bias, stride=conv.stride[0])  # [B, C, T']
     return conv(x)
 
 

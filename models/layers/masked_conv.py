@@ -47,7 +47,9 @@ class MaskedConv1d(nn.Module):
 
     The kernel must be odd and ``padding == kernel_size // 2`` (asserted), so output position t
     is centred on input position t·stride. The inner ``nn.Conv1d`` is ``self.conv`` (official
-    state-dict key ``<name>.conv.weight``); a bias, when present, starts at 0.
+    state-dict key ``<name>.conv.weight``); a bias, when present, starts at 0. ``winograd``
+    lets :func:`~models.layers.fast_conv.conv1d_fast` use Winograd F(4, 3) (speed only;
+    slightly larger rounding errors).
     """
 
     def __init__(
@@ -60,6 +62,7 @@ class MaskedConv1d(nn.Module):
         padding: int | None = None,
         groups: int = 1,
         bias: bool = True,
+        winograd: bool = False,
     ) -> None:
         super().__init__()
         padding = kernel_size // 2 if padding is None else padding
@@ -68,6 +71,7 @@ class MaskedConv1d(nn.Module):
             f"got kernel_size={kernel_size}, padding={padding}"
         )
         self.stride = stride
+        self.winograd = winograd
         self.conv = nn.Conv1d(
             in_channels, out_channels, kernel_size, stride=stride, padding=padding,
             groups=groups, bias=bias,
@@ -90,7 +94,7 @@ class MaskedConv1d(nn.Module):
             f"sequence length {x.shape[-1]} is not divisible by the stride {self.stride}"
         )
         out_mask = downsample_mask(mask, self.stride)  # [B, 1, T']
-        out = apply_mask(conv1d_fast(x, self.conv), out_mask)  # [B, C_out, T']
+        out = apply_mask(conv1d_fast(x, self.conv, winograd=self.winograd), out_mask)  # [B, C_out, T']
         return out, out_mask
 
 
