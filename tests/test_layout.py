@@ -25,12 +25,11 @@ def test_cli_help_lists_subcommands():
 
 
 def test_harness_error_is_one_line(tmp_path, capsys):
+    import harness.commands.registry as reg
     from harness.cli import main
 
     # a subcommand failing with HarnessError prints one line and exits non-zero
     from harness.errors import DataError
-
-    import harness.commands.registry as reg
 
     orig = reg.run
     try:
