@@ -25,10 +25,10 @@ JOBS ?= 2
 EXP ?= table1
 CFG ?= harness/configs/actionformer/synthetic_thumos_like.py
 DATA_ROOT ?=
-SWEEP_ARGS = --scale $(SCALE) --seeds $(SEEDS) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
+DATA_ROOT_ARG = $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
+SWEEP_ARGS = --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG)
 
 TABLES := table1 table2 table3 table4 table5
-DATA_ROOT_ARG = $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
 
 .PHONY: setup .venv system-deps test lint bench data check-data train sweep aggregate report \
 	$(TABLES) ablations tables drift drift-update clean distclean help
@@ -72,7 +72,7 @@ data: $(STAMP)
 	$(PY) -m harness make-data synthetic --preset $(PRESET) --quality $(QUALITY) --seed $(SEED) --out $(DATA)/synthetic/$(PRESET)-$(QUALITY)
 
 check-data: $(STAMP)
-	$(PY) -m harness check-data $(CFG) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
+	$(PY) -m harness check-data $(CFG) $(DATA_ROOT_ARG)
 
 train: $(STAMP)
 	$(PY) -m harness train $(CFG) --seed $(SEED)
@@ -81,28 +81,24 @@ sweep: $(STAMP)
 	$(PY) -m harness sweep $(EXP) $(SWEEP_ARGS) --jobs $(JOBS)
 
 aggregate: $(STAMP)
-	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
+	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG)
 
 # video-level bootstrap replicates per cell (1000 for a paper; the t-interval over seeds is exact)
 BOOTSTRAP ?= 300
-aggregate-and-report = \
+# one experiment end to end: sweep (resumable: finished runs are kept), aggregate, render
+run-experiment = \
+	$(PY) -m harness sweep $(1) $(SWEEP_ARGS) --jobs $(JOBS) && \
 	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) --bootstrap $(BOOTSTRAP) && \
 	$(PY) -m harness report $(1) --scale $(SCALE) --aggregate never
 
 # Tables 1-5 (at synthetic scale each dataset x feature set is a preset x quality stand-in),
-# `ablations` (Tables 6-11) and `tables` (all): sweep (resumable: finished runs are kept),
-# aggregate, render reports/build/<experiment>-<scale>/. The last line printed is the index page.
-$(TABLES): $(STAMP)
-	$(PY) -m harness sweep $@ $(SWEEP_ARGS) --jobs $(JOBS)
-	$(call aggregate-and-report,$@)
-
-ablations: $(STAMP)
-	$(PY) -m harness sweep ablations $(SWEEP_ARGS) --jobs $(JOBS)
-	$(call aggregate-and-report,ablations)
+# `ablations` (Tables 6-11) and `tables` (all: experiment `paper`), rendered under
+# reports/build/<experiment>-<scale>/. The last line printed is the index page.
+$(TABLES) ablations: $(STAMP)
+	$(call run-experiment,$@)
 
 tables: $(STAMP)
-	$(PY) -m harness sweep paper $(SWEEP_ARGS) --jobs $(JOBS)
-	$(call aggregate-and-report,paper)
+	$(call run-experiment,paper)
 
 report: $(STAMP)
 	$(PY) -m harness report $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG)
