@@ -145,53 +145,74 @@ def _median(fn: Any, repeats: int, warmup: int, device: str) -> tuple[float, flo
     return statistics.median(walls), statistics.median(cpus)
 
 
-def measure(name: str, device: str, quick: bool) -> dict[str, float]:
-    """Time the training step and the inference of ``name`` on ``device`` (this process)."""
+def measure(name: str, device: str, quick: bool, amp: bool = False) -> dict[str, float]:
+    """Time the training step and the inference of ``name`` on ``device`` (this process).
+
+    ``amp``: float16 autocast with a dynamic loss scale, as ``--amp`` (mmengine's
+    ``AmpOptimWrapper``) runs it on CUDA.
+    """
     import torch
 
     torch.set_num_threads(THREADS)
     torch.manual_seed(0)
+    if device.startswith("cuda"):
+        torch.backends.cudnn.benchmark = False  # the harness trains deterministically
     model = build_model(name).to(device)
     optim = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.05)
+    scaler = torch.amp.GradScaler(device.split(":")[0], enabled=amp)
     inputs, masks, samples = _fake_batch(device, BATCH)
+
+    def autocast() -> Any:
+        return torch.autocast(device.split(":")[0], dtype=torch.float16, enabled=amp)
 
     def train_step() -> None:
         model.train()
         optim.zero_grad(set_to_none=True)
-        losses = model(inputs, masks, samples, mode="loss")
-        sum(v for k, v in losses.items() if "loss" in k).backward()
-        optim.step()
+        with autocast():
+            losses = model(inputs, masks, samples, mode="loss")
+        scaler.scale(sum(v for k, v in losses.items() if "loss" in k)).backward()
+        scaler.step(optim)
+        scaler.update()
 
     def infer() -> None:
         model.eval()
-        model(inputs[:1], masks[:1], samples[:1], mode="predict")
+        with torch.no_grad(), autocast():
+            model(inputs[:1], masks[:1], samples[:1], mode="predict")
 
-    repeats = 3 if quick else 10
-    train_wall, train_cpu = _median(train_step, repeats, 1, device)
-    infer_wall, infer_cpu = _median(infer, repeats, 1, device)
+    cuda = device.startswith("cuda")
+    repeats = 3 if quick else (20 if cuda else 10)
+    warmup = 3 if cuda else 1  # CUDA: context, kernels and allocator caches
+    train_wall, train_cpu = _median(train_step, repeats, warmup, device)
+    infer_wall, infer_cpu = _median(infer, repeats, warmup, device)
     out = {
         "train_s": train_wall, "train_cpu_s": train_cpu, "infer_s": infer_wall,
         "infer_cpu_s": infer_cpu,
         "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
     }
-    if device.startswith("cuda"):
+    if cuda:
         out["peak_cuda_gb"] = torch.cuda.max_memory_allocated() / 2**30
     return out
 
 
-def _measure_in_child(args: tuple[str, str, bool]) -> dict[str, float]:
+def _measure_in_child(args: tuple[str, str, bool, bool]) -> dict[str, float]:
     return measure(*args)
 
 
-def devices() -> list[str]:
+def devices(choice: str = "auto") -> list[str]:
+    """The devices to time: ``auto`` = the CPU and CUDA when present; ``cpu``; ``cuda``."""
     import torch
 
-    return ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    if choice == "cpu":
+        return ["cpu"]
+    if choice == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("bench --device cuda: no CUDA device is available")
+    cuda = ["cuda"] if torch.cuda.is_available() else []
+    return cuda if choice == "cuda" else ["cpu"] + cuda
 
 
-def _rows(name: str, device: str, res: dict[str, float]) -> list[dict[str, Any]]:
+def _rows(name: str, device: str, res: dict[str, float], amp: bool = False) -> list[dict[str, Any]]:
     spec = MODELS[name]
-    case = f"{name} {device} B{BATCH} T{LENGTH} C{INPUT_DIM}"
+    case = f"{name} {device}{' amp-fp16' if amp else ''} B{BATCH} T{LENGTH} C{INPUT_DIM}"
     rows: list[dict[str, Any]] = []
     for key, metric, official in (
         ("train_s", "train step (fwd+bwd+AdamW)", spec.official_train_s),
@@ -214,12 +235,14 @@ def _rows(name: str, device: str, res: dict[str, float]) -> list[dict[str, Any]]
     return rows
 
 
-def run(quick: bool) -> list[dict[str, Any]]:
+def run(quick: bool, device: str = "auto") -> list[dict[str, Any]]:
+    """All models on the devices of ``device`` (see :func:`devices`); CUDA also with AMP."""
     ctx = mp.get_context("spawn")
     rows: list[dict[str, Any]] = []
     for name in MODELS:
-        for device in devices():
-            with ctx.Pool(1) as pool:
-                res = pool.apply(_measure_in_child, ((name, device, quick),))
-            rows.extend(_rows(name, device, res))
+        for dev in devices(device):
+            for amp in (False, True) if dev.startswith("cuda") else (False,):
+                with ctx.Pool(1) as pool:
+                    res = pool.apply(_measure_in_child, ((name, dev, quick, amp),))
+                rows.extend(_rows(name, dev, res, amp))
     return rows + _table8_rows()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import pkgutil
 import platform
 
@@ -14,6 +15,9 @@ HELP = "run speed/memory benchmarks (evaluator, models) and print a table; optio
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--only", nargs="*", default=None, help="benchmark ids to run (default: all)")
     p.add_argument("--quick", action="store_true", help="fewer repeats (smoke run)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                   help="where the model benchmarks run: auto = the CPU, and CUDA when present "
+                   "(fp32 and AMP fp16)")
     p.add_argument("--json", dest="json_out", default=None, help="also write the rows to this JSON file")
 
 
@@ -38,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
         if args.only and mod.NAME not in args.only:
             continue
         console.print(f"[bold]{mod.NAME}[/bold]: {mod.DESCRIPTION}")
-        rows.extend(mod.run(quick=args.quick))
+        options = {"device": args.device} if "device" in inspect.signature(mod.run).parameters else {}
+        rows.extend(mod.run(quick=args.quick, **options))
     table = Table(title=f"benchmarks on {platform.node()} ({platform.processor() or platform.machine()})")
     for col in ("benchmark", "case", "metric", "value", "unit", "target", "ok", "note"):
         table.add_column(col)

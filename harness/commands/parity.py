@@ -13,6 +13,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="parity reference file, e.g. tests/golden/reference/actionformer_small_seed0.pt")
     p.add_argument("--json", dest="json_out", default=None, help="also write the rows to this JSON file")
     p.add_argument("--failed-only", action="store_true", help="print only the rows beyond tolerance")
+    p.add_argument("--device", default="cpu",
+                   help="run the harness model on this device, e.g. cuda (TF32 off; default cpu)")
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (the references used 1)")
 
 
@@ -25,11 +27,18 @@ def run(args: argparse.Namespace) -> int:
     from harness.parity import run_parity
 
     torch.set_num_threads(max(1, args.threads))
-    report = run_parity(args.file)
+    if args.device.startswith("cuda"):
+        if not torch.cuda.is_available():
+            print(f"parity: --device {args.device}: no CUDA device is available", file=sys.stderr)
+            return 2
+        # the references are float32 CPU runs: no TF32 in convolutions and matrix products
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
+    report = run_parity(args.file, args.device)
     if args.json_out:
         atomic_write_json(args.json_out, report.to_json())
     console = Console() if sys.stdout.isatty() else Console(width=150)
-    table = Table(title=f"parity: {report.kind} vs {args.file}")
+    table = Table(title=f"parity: {report.kind} on {args.device} vs {args.file}")
     table.add_column("tensor", no_wrap=True)
     table.add_column("max abs err", justify="right")
     table.add_column("max rel err", justify="right")

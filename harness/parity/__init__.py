@@ -56,15 +56,36 @@ def load_reference(path: str | Path) -> dict[str, Any]:
     return blob
 
 
-def run_parity_blob(blob: Mapping[str, Any], path: str = "<memory>") -> ParityReport:
-    """Run the parity check on an already loaded reference dict."""
+def to_device(tree: Any, device: str) -> Any:
+    """``tree`` with every tensor moved to ``device`` (dicts, lists and tuples rebuilt)."""
+    import torch
+
+    if isinstance(tree, torch.Tensor):
+        return tree.to(device)
+    if isinstance(tree, Mapping):
+        return {k: to_device(v, device) for k, v in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(to_device(v, device) for v in tree)
+    return tree
+
+
+def run_parity_blob(blob: Mapping[str, Any], path: str = "<memory>", device: str = "cpu") -> ParityReport:
+    """Run the parity check on an already loaded reference dict.
+
+    ``device``: where the harness model runs (``cuda`` for a GPU check; the references are
+    CPU runs, so expect float32 reduction-order differences within the tolerances).
+    """
+    import torch
+
     check_blob(blob, path)
     kind = str(blob["model"])
     if kind not in ADAPTERS:
         raise DataError(f"{path}: no parity adapter for model {kind!r} (known: {sorted(ADAPTERS)})")
     adapter = ADAPTERS[kind]
-    model = adapter.build(blob)
-    actual = adapter.run(model, blob)
+    with torch.device(device):  # parameters and every tensor the passes create
+        run_blob = {**blob, "inputs": to_device(blob["inputs"], device)}
+        model = adapter.build(run_blob)
+        actual = to_device(adapter.run(model, run_blob), "cpu")
     rows: list[Row] = []
     for section in adapter.sections:
         if section in blob:
@@ -72,12 +93,12 @@ def run_parity_blob(blob: Mapping[str, Any], path: str = "<memory>") -> ParityRe
     return ParityReport(path=path, kind=kind, rows=tuple(rows))
 
 
-def run_parity(path: str | Path) -> ParityReport:
-    """Load ``path`` and run :func:`run_parity_blob`."""
-    return run_parity_blob(load_reference(path), str(path))
+def run_parity(path: str | Path, device: str = "cpu") -> ParityReport:
+    """Load ``path`` and run :func:`run_parity_blob` on ``device``."""
+    return run_parity_blob(load_reference(path), str(path), device)
 
 
 __all__ = [
     "ADAPTERS", "ParityAdapter", "ParityReport", "Row", "Tolerance", "load_reference",
-    "register_adapter", "run_parity", "run_parity_blob",
+    "register_adapter", "run_parity", "run_parity_blob", "to_device",
 ]

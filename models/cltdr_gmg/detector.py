@@ -153,6 +153,7 @@ class CLTDRGMG(TriDet):
         pre-refinement term is plain; the normaliser advances once per term."""
         self.cls_loss = MODELS.build(dict(
             type=REFINED_CLS_LOSSES[refined_cls_loss], iou_weight_power=iou_weight_power,
+            detach_iou_weight=self.options.detach_iou_weight,
         ))
         self.pre_cls_loss: nn.Module = MODELS.build(dict(type=PRE_CLS_LOSSES[pre_cls_loss]))
         self.refined_cls_loss_name = refined_cls_loss

@@ -82,6 +82,8 @@ class CLTDROptions:
             (Table 11).
         refine: refined parts ⊆ {cls, reg}; () builds no CLFF/RefineHead (Table 10).
         loss_mix: (weight of the refined-output loss, weight of the pre-refinement loss).
+        detach_iou_weight: stop the gradient through the IoU^p weight of the refined
+            classification loss (official: False; see the README's note on Table 10).
     """
 
     cls_sources: tuple[str, ...] = ("l", "l+1")
@@ -89,6 +91,7 @@ class CLTDROptions:
     fusion: str = "attention"
     refine: tuple[str, ...] = REFINE_PARTS
     loss_mix: tuple[float, float] = (0.7, 0.3)
+    detach_iou_weight: bool = False
 
     @classmethod
     def from_config(cls, values: Mapping[str, Any] | None) -> CLTDROptions:
@@ -107,6 +110,10 @@ class CLTDROptions:
             if len(mix) != 2 or min(mix) < 0:
                 raise ConfigError(f"CLTDR-GMG cltdr.loss_mix: {list(mix)} must be two weights >= 0")
             merged["loss_mix"] = mix
+        if not isinstance(merged.get("detach_iou_weight", False), bool):
+            raise ConfigError(
+                f"CLTDR-GMG cltdr.detach_iou_weight: {merged['detach_iou_weight']!r} must be True or False"
+            )
         return cls(**merged)
 
     @staticmethod

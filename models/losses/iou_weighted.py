@@ -1,8 +1,10 @@
 """IoU-weighted classification loss (TriDet; CLTDR-GMG weights its refined term the same way).
 
 Every positive (point, class) entry of a per-entry classification loss is multiplied by
-IoU^p, the IoU of that pair's decoded offsets with its target (``1 − ctr_giou_loss_1d``, not
-detached, so the regression branch also receives gradient through the weight).
+IoU^p, the IoU of that pair's decoded offsets with its target (``1 − ctr_giou_loss_1d``). As
+in the official code the weight is not detached by default, so the regression branch also
+receives gradient through it: d(IoU·L)/d IoU = L > 0 pushes the IoU *down* while L is large
+(``detach_iou_weight=True`` stops that gradient; a harness switch, models/cltdr_gmg/README.md).
 """
 
 from __future__ import annotations
@@ -14,16 +16,21 @@ from models.losses.focal import reduce_loss, sigmoid_focal_loss
 from models.losses.iou_1d import ctr_giou_loss_1d
 
 
-def iou_weights(pred_offsets: Tensor, target_offsets: Tensor, power: float) -> Tensor:
+def iou_weights(
+    pred_offsets: Tensor, target_offsets: Tensor, power: float, *, detach: bool = False
+) -> Tensor:
     """(1 − GIoU loss)^power = IoU^power of each pair.
 
     Args:
         pred_offsets, target_offsets: float [M, 2] non-negative (left, right) offsets.
         power: exponent p (official ``iou_weight_power``).
+        detach: no gradient through the weight (official: False).
 
     Returns:
         float [M].
     """
+    if detach:
+        pred_offsets = pred_offsets.detach()
     return (1 - ctr_giou_loss_1d(pred_offsets, target_offsets, reduction="none")) ** power
 
 
@@ -56,6 +63,7 @@ def iou_weighted_focal_loss(
     alpha: float = 0.25,
     gamma: float = 2.0,
     reduction: str = "sum",
+    detach_iou_weight: bool = False,
 ) -> Tensor:
     """Sigmoid focal loss whose positive entries are scaled by IoU^p (TriDet ``losses``).
 
@@ -66,12 +74,14 @@ def iou_weighted_focal_loss(
         iou_weight_power: p.
         alpha, gamma: focal parameters.
         reduction: 'none' | 'mean' | 'sum'.
+        detach_iou_weight: no gradient through IoU^p (official: False).
 
     Returns:
         float [N, K] or 0-dim.
     """
     loss = sigmoid_focal_loss(inputs, targets, alpha=alpha, gamma=gamma, reduction="none")
-    weights = iou_weights(pred_offsets, target_offsets, iou_weight_power)  # [M]
+    weights = iou_weights(pred_offsets, target_offsets, iou_weight_power,
+                          detach=detach_iou_weight)  # [M]
     return reduce_loss(weight_positive_entries(loss, positive, weights), reduction)
 
 
@@ -86,12 +96,14 @@ class IoUWeightedFocalLoss(nn.Module):
         alpha: float = 0.25,
         gamma: float = 2.0,
         reduction: str = "sum",
+        detach_iou_weight: bool = False,
     ) -> None:
         super().__init__()
         self.iou_weight_power = iou_weight_power
         self.alpha = alpha
         self.gamma = gamma
         self.reduction = reduction
+        self.detach_iou_weight = detach_iou_weight
 
     def forward(
         self, inputs: Tensor, targets: Tensor, positive: Tensor, pred_offsets: Tensor,
@@ -100,5 +112,5 @@ class IoUWeightedFocalLoss(nn.Module):
         return iou_weighted_focal_loss(
             inputs, targets, positive, pred_offsets, target_offsets,
             iou_weight_power=self.iou_weight_power, alpha=self.alpha, gamma=self.gamma,
-            reduction=self.reduction,
+            reduction=self.reduction, detach_iou_weight=self.detach_iou_weight,
         )

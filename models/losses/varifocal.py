@@ -58,6 +58,7 @@ def iou_weighted_varifocal_loss(
     alpha: float = 0.25,
     gamma: float = 2.0,
     reduction: str = "sum",
+    detach_iou_weight: bool = False,
 ) -> Tensor:
     """Varifocal loss whose positive entries are scaled by IoU^p (CLTDR-GMG refined term).
 
@@ -68,12 +69,14 @@ def iou_weighted_varifocal_loss(
         iou_weight_power: p.
         alpha, gamma: varifocal parameters.
         reduction: 'none' | 'mean' | 'sum'.
+        detach_iou_weight: no gradient through IoU^p (official: False).
 
     Returns:
         float [N, K] or 0-dim.
     """
     loss = varifocal_loss(inputs, targets, alpha=alpha, gamma=gamma, reduction="none")
-    weights = iou_weights(pred_offsets, target_offsets, iou_weight_power)  # [M]
+    weights = iou_weights(pred_offsets, target_offsets, iou_weight_power,
+                          detach=detach_iou_weight)  # [M]
     return reduce_loss(weight_positive_entries(loss, positive, weights), reduction)
 
 
@@ -114,12 +117,14 @@ class IoUWeightedVarifocalLoss(nn.Module):
         alpha: float = 0.25,
         gamma: float = 2.0,
         reduction: str = "sum",
+        detach_iou_weight: bool = False,
     ) -> None:
         super().__init__()
         self.iou_weight_power = iou_weight_power
         self.alpha = alpha
         self.gamma = gamma
         self.reduction = reduction
+        self.detach_iou_weight = detach_iou_weight
 
     def forward(
         self, inputs: Tensor, targets: Tensor, positive: Tensor, pred_offsets: Tensor,
@@ -128,7 +133,7 @@ class IoUWeightedVarifocalLoss(nn.Module):
         return iou_weighted_varifocal_loss(
             inputs, targets, positive, pred_offsets, target_offsets,
             iou_weight_power=self.iou_weight_power, alpha=self.alpha, gamma=self.gamma,
-            reduction=self.reduction,
+            reduction=self.reduction, detach_iou_weight=self.detach_iou_weight,
         )
 
 

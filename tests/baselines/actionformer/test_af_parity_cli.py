@@ -44,3 +44,23 @@ def test_cli_bad_inputs_exit_2(tmp_path, capsys):
     assert main(["parity", str(tmp_path / "unknown.pt")]) == 2
     err = capsys.readouterr().err
     assert "nosuchmodel" in err and err.count("\n") == 2
+
+
+def test_cli_device_cpu_passes_and_cuda_without_a_gpu_exits_2(golden, capsys):
+    path = str(golden / "actionformer_small_seed0.pt")
+    assert main(["parity", path, "--device", "cpu", "--failed-only"]) == 0
+    assert "on cpu" in capsys.readouterr().out
+    if not torch.cuda.is_available():
+        assert main(["parity", path, "--device", "cuda"]) == 2
+        err = capsys.readouterr().err
+        assert "no CUDA device" in err and err.count("\n") == 1
+
+
+def test_to_device_moves_every_tensor_and_keeps_the_structure():
+    from harness.parity import to_device
+
+    tree = {"a": [torch.ones(2), (torch.zeros(1), 3)], "b": "text", "c": {"d": torch.ones(1)}}
+    out = to_device(tree, "meta")
+    assert out["a"][0].device.type == "meta" and out["a"][1][0].device.type == "meta"
+    assert isinstance(out["a"][1], tuple) and out["a"][1][1] == 3 and out["b"] == "text"
+    assert out["c"]["d"].device.type == "meta"

@@ -131,6 +131,29 @@ def test_loss_dict_sums_to_the_mixed_official_loss():
     assert not torch.allclose(terms.refined.cls_loss, plain)
 
 
+def test_detach_iou_weight_reaches_the_refined_loss_only():
+    """``cltdr.detach_iou_weight``: same losses; the regression branch loses the gradient it
+    got through the refined term's IoU weight (official: kept)."""
+    x, masks, samples = tiny_batch()
+    grads = {}
+    for detach in (False, True):
+        torch.manual_seed(0)
+        model = tiny(cltdr=dict(detach_iou_weight=detach))
+        assert model.cls_loss.detach_iou_weight is detach
+        assert model.options.detach_iou_weight is detach
+        model.train()
+        out = model._forward(x, masks)
+        gt_cls, gt_offsets = model.assigner(out.points, [s["segments"] for s in samples],
+                                            [s["labels"] for s in samples])
+        terms = model.loss_terms(out, gt_cls, gt_offsets)
+        grads[detach] = torch.autograd.grad(terms.refined.cls_loss, out.reg_offsets[0],
+                                            allow_unused=True)[0]
+        grads[f"loss{detach}"] = terms.final_loss.detach()
+    assert torch.equal(grads["lossFalse"], grads["lossTrue"])
+    assert grads[False] is not None and grads[False].abs().sum() > 0
+    assert grads[True] is None or torch.equal(grads[True], torch.zeros_like(grads[True]))
+
+
 def test_one_normaliser_update_and_auto_loss_weight():
     model = tiny(loss_norm_updates_per_iter=1, train_cfg=dict(init_loss_norm=100, loss_weight=-1))
     x, masks, samples = tiny_batch()
@@ -164,6 +187,7 @@ def test_inference_scores_with_the_refined_logits():
     dict(cltdr=dict(cls_sources=("l+1",))),
     dict(cltdr=dict(refine=("box",))),
     dict(cltdr=dict(loss_mix=(0.7,))),
+    dict(cltdr=dict(detach_iou_weight="yes")),
     dict(cltdr=dict(decoder="x")),
     dict(gmg=dict(branch=("local",))),
     dict(gmg=dict(branches=())),

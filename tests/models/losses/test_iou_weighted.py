@@ -47,3 +47,23 @@ def test_loss_value_and_gradient_through_the_iou():
     assert pred.grad is not None and pred.grad.abs().sum() > 0  # the IoU is not detached
     plain = IoUWeightedFocalLoss(iou_weight_power=0.0)(logits, targets, positive, pred, tgt)
     assert torch.allclose(plain, focal.sum())
+
+
+def test_detached_weight_same_value_no_gradient_to_the_offsets():
+    """``detach_iou_weight``: same loss, but the offsets get no gradient through IoU^p."""
+    torch.manual_seed(1)
+    logits = torch.randn(4, 3, requires_grad=True)
+    targets = torch.zeros(4, 3)
+    targets[0, 1] = targets[2, 0] = 1.0
+    positive = targets > 0
+    tgt = torch.tensor([[1.0, 2.0], [0.5, 1.5]])
+    grads, values = {}, {}
+    for detach in (False, True):
+        pred = torch.tensor([[0.5, 1.0], [1.0, 0.5]], requires_grad=True)
+        loss = IoUWeightedFocalLoss(iou_weight_power=1.0, detach_iou_weight=detach)(
+            logits, targets, positive, pred, tgt)
+        loss.backward()
+        grads[detach], values[detach] = pred.grad, loss.detach()
+    assert torch.equal(values[False], values[True])
+    assert grads[False].abs().sum() > 0  # official: d(IoU·L)/d offsets ≠ 0
+    assert grads[True] is None

@@ -82,3 +82,20 @@ def test_iou_weighted_variant_scales_positives_only():
     assert isinstance(module, IoUWeightedVarifocalLoss)
     assert math.isclose(module(x, t, positive, pred, target).item(), per.sum().item(), rel_tol=1e-6)
     assert isinstance(MODELS.build(dict(type="VarifocalLoss")), VarifocalLoss)
+
+
+def test_detached_iou_weight_stops_the_gradient_to_the_offsets():
+    g = torch.Generator().manual_seed(2)
+    x = torch.randn(5, 3, generator=g).requires_grad_()
+    t = torch.zeros(5, 3)
+    t[1, 0] = t[3, 2] = 1.0
+    target = torch.tensor([[1.5, 2.0], [0.5, 1.0]])
+    out = {}
+    for detach in (False, True):
+        pred = torch.tensor([[1.0, 2.0], [0.5, 0.5]], requires_grad=True)
+        loss = MODELS.build(dict(type="IoUWeightedVarifocalLoss", iou_weight_power=1.0,
+                                 detach_iou_weight=detach))(x, t, t > 0, pred, target)
+        loss.backward()
+        out[detach] = (loss.detach(), pred.grad)
+    assert torch.equal(out[False][0], out[True][0])
+    assert out[False][1].abs().sum() > 0 and out[True][1] is None
