@@ -17,8 +17,10 @@ from baselines.tridet.sgp_block import DOWNSAMPLE_TYPES, depthwise
 from harness.errors import ConfigError
 from harness.registry import MODELS
 from models.cltdr_gmg.global_filter import spectral_filter
-from models.layers.drop_path import AffineDropPath
+from models.layers.drop_path import AffineDropPath, add_drop_path
 from models.layers.fast_conv import max_pool_time
+from models.layers.fused_linear import conv1x1_gelu
+from models.layers.group_norm import group_norm_1d
 from models.layers.layer_norm import LayerNorm1d
 from models.layers.local_attention import LocalMaskedMHA
 from models.layers.masked_conv import apply_mask, conv1x1, downsample_mask
@@ -198,8 +200,9 @@ class GMGBlock(nn.Module):
         return x
 
     def _mlp(self, x: Tensor) -> Tensor:
-        """The ``mlp`` Sequential with its 1×1 convs as matrix products. [B, C, T]."""
-        return conv1x1(self.mlp[1](conv1x1(x, self.mlp[0])), self.mlp[2])
+        """The ``mlp`` Sequential with its 1×1 convs as matrix products (GELU fused at
+        inference), as SGP's. [B, C, T]."""
+        return conv1x1(conv1x1_gelu(x, self.mlp[0]), self.mlp[2])
 
     def _global(self, u: Tensor, mask: Tensor) -> Tensor:
         """f_global [B, C, T]: spectral filter or masked global self-attention of u."""
@@ -248,8 +251,9 @@ class GMGBlock(nn.Module):
             x = self._downsample(x.float())  # [B, C, T']
             out_mask = downsample_mask(mask, self.stride)  # [B, 1, T']
             u = self.ln(x)  # [B, C, T']
-            out = apply_mask(x, out_mask) + self.drop_path_out(self.mix(u, out_mask))  # [B, C, T']
-            out = out + self.drop_path_mlp(self._mlp(self.gn(out)))  # [B, C, T']
+            out = add_drop_path(apply_mask(x, out_mask), self.drop_path_out, self.mix(u, out_mask))
+            mlp = self._mlp(group_norm_1d(out, self.gn))  # [B, C, T']
+            out = add_drop_path(out, self.drop_path_mlp, mlp)  # [B, C, T']
         return out, out_mask
 
 

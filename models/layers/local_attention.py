@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from models.layers.fast_conv import linear_time_major
 from models.layers.layer_norm import LayerNorm1d
 from models.layers.masked_conv import MaskedConv1d, apply_mask, conv1x1
 
@@ -193,7 +194,7 @@ class LocalMaskedMHA(nn.Module):
     def _heads(self, x: Tensor, proj: nn.Conv1d) -> Tensor:
         """[B, C, T] → 1×1 projection → [B, T, H, D]."""
         B, C, T = x.shape
-        y = F.linear(x.transpose(1, 2), proj.weight.squeeze(-1), proj.bias)  # [B, T, C]
+        y = linear_time_major(x, proj.weight.squeeze(-1), proj.bias).transpose(1, 2)  # [B, T, C]
         return y.view(B, T, self.n_head, self.head_dim)  # [B, T, H, D]
 
     def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import torch
 from torch import Tensor, nn
 
-from models.layers.fast_conv import conv1d_fast, to_taps_layout
+from models.layers.fast_conv import conv1d_fast, linear_time_major, to_taps_layout
 
 
 def downsample_mask(mask: Tensor, stride: int) -> Tensor:
@@ -78,7 +77,7 @@ class MaskedConv1d(nn.Module):
         )
         if bias:
             nn.init.zeros_(self.conv.bias)
-        if groups == 1 and kernel_size > 1:  # speed only: see fast_conv.to_taps_layout
+        if winograd and groups == 1 and kernel_size > 1:  # speed only: see fast_conv.to_taps_layout
             self.conv.weight = nn.Parameter(to_taps_layout(self.conv.weight.detach()))
 
     def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
@@ -101,8 +100,9 @@ class MaskedConv1d(nn.Module):
 def conv1x1(x: Tensor, conv: nn.Conv1d) -> Tensor:
     """Apply a kernel-1 ``nn.Conv1d`` as a matrix product over channels.
 
-    Same result as ``conv(x)`` (up to float rounding); runs as one GEMM on a [B, T, C] view,
-    which avoids a layout copy when ``x`` is stored time-major.
+    Same result as ``conv(x)`` (up to float rounding); a time-major ``x`` runs as a oneDNN 1×1
+    convolution on its channels-last view (:func:`~models.layers.fast_conv.linear_time_major`),
+    without a layout copy.
 
     Args:
         x: float [B, C_in, T].
@@ -111,5 +111,4 @@ def conv1x1(x: Tensor, conv: nn.Conv1d) -> Tensor:
     Returns:
         float [B, C_out, T] (stored time-major).
     """
-    weight = conv.weight.squeeze(-1)  # [C_out, C_in]
-    return torch.nn.functional.linear(x.transpose(1, 2), weight, conv.bias).transpose(1, 2)
+    return linear_time_major(x, conv.weight.squeeze(-1), conv.bias)  # [B, C_out, T]

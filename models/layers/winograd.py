@@ -4,7 +4,8 @@ Each tile of 4 outputs reads 6 inputs. With the transforms of Lavin & Gray (2016
 
     y_tile = Aᵀ [ (G w) ⊙ (Bᵀ x_tile) ]        (6 products instead of 12 per channel pair)
 
-the channel mixing becomes 6 matrix products of (B·T/4) × C_in × C_out (one ``bmm``) instead of
+the channel mixing becomes 6 matrix products of (B·T/4) × C_in × C_out (oneDNN's, see
+:mod:`models.layers.onednn`) instead of
 3 of (B·T) × C_in × C_out: half the GEMM work, plus element-wise transforms. The backward pass
 stays in the transformed domain (dV = dM·Uᵀ, dU = Vᵀ·dM), so its two GEMMs are halved too.
 Results equal the direct convolution up to float rounding (a few times larger than the direct
@@ -16,10 +17,15 @@ T must be a multiple of 4 (every padded length the detectors use is).
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import torch
 from torch import Tensor
+
+from models.layers.onednn import mm_nt
 
 TILE = 4  # outputs per tile (m); 6 = m + 2 inputs per tile (alpha)
 
@@ -39,9 +45,9 @@ def _g_matrix(like: Tensor) -> Tensor:
 
 
 def weight_transform(w_taps: Tensor) -> Tensor:
-    """U = G·w: [3, C_in, C_out] taps → [6, C_in, C_out]."""
-    k, c_in, c_out = w_taps.shape
-    return torch.mm(_g_matrix(w_taps), w_taps.reshape(k, -1)).view(6, c_in, c_out)
+    """U = G·w per channel pair: [3, C_out, C_in] taps → [6, C_out, C_in]."""
+    k, c_out, c_in = w_taps.shape
+    return torch.mm(_g_matrix(w_taps), w_taps.reshape(k, -1)).view(6, c_out, c_in)
 
 
 def input_transform(x: Tensor) -> Tensor:
@@ -77,49 +83,49 @@ def input_transform(x: Tensor) -> Tensor:
     return v
 
 
-def input_transform_backward(dv: Tensor) -> Tensor:
+def input_transform_backward(dv: Tensor | Sequence[Tensor]) -> Tensor:
     """dx = B·dV: the adjoint of :func:`input_transform`.
 
     Args:
-        dv: float [6, B, n, C].
+        dv: float [6, B, n, C], or six [B, n, C] tensors.
 
     Returns:
         float [B, 4n, C] contiguous.
     """
-    _, B, n, C = dv.shape
-    dx = dv.new_empty(B, n, TILE, C)  # rows 4i + k
+    B, n, C = dv[0].shape
+    dx = dv[0].new_empty(B, n, TILE, C)  # rows 4i + k
     p = torch.add(dv[1], dv[2])  # [B, n, C]
     q = torch.sub(dv[1], dv[2])
     r = torch.add(dv[3], dv[4])
     s = torch.sub(dv[3], dv[4])
     # row 4i     (d1 of tile i, d5 of tile i − 1): −4q − 2s + 4dV5 (+ dV5 of tile i − 1)
     torch.add(dv[5], q, alpha=-1, out=dx[:, :, 0]).mul_(4).sub_(s, alpha=2)
-    dx[:, 1:, 0].add_(dv[5, :, :-1])
+    dx[:, 1:, 0].add_(dv[5][:, :-1])
     # row 4i + 1 (d2): −5dV0 − 4p − r
     torch.add(r, p, alpha=4, out=dx[:, :, 1]).add_(dv[0], alpha=5).neg_()
     # row 4i + 2 (d3): q + 2s − 5dV5
     torch.add(q, s, alpha=2, out=dx[:, :, 2]).sub_(dv[5], alpha=5)
     # row 4i + 3 (d4 of tile i, d0 of tile i + 1): dV0 + p + r (+ 4dV0 of tile i + 1)
     torch.add(p, r, out=dx[:, :, 3]).add_(dv[0])
-    dx[:, :-1, 3].add_(dv[0, :, 1:], alpha=4)
+    dx[:, :-1, 3].add_(dv[0][:, 1:], alpha=4)
     return dx.view(B, n * TILE, C)
 
 
-def output_transform(m: Tensor, bias: Tensor | None) -> Tensor:
+def output_transform(m: Tensor | Sequence[Tensor], bias: Tensor | None) -> Tensor:
     """y = Aᵀ·M per tile (+ bias); overwrites ``m``.
 
     y0 = M0 + (M1 + M2) + (M3 + M4), y1 = (M1 − M2) + 2(M3 − M4),
     y2 = (M1 + M2) + 4(M3 + M4), y3 = (M1 − M2) + 8(M3 − M4) + M5.
 
     Args:
-        m: float [6, B, n, C] (scratch; destroyed).
+        m: float [6, B, n, C], or six [B, n, C] tensors (scratch; destroyed).
         bias: float [C] or None.
 
     Returns:
         float [B, 4n, C] contiguous.
     """
-    _, B, n, C = m.shape
-    y = m.new_empty(B, n, TILE, C)
+    B, n, C = m[0].shape
+    y = m[0].new_empty(B, n, TILE, C)
     y0, y1, y2, y3 = y.unbind(2)
     torch.add(m[1], m[2], out=y2)  # s1
     m[1].sub_(m[2])  # s2
@@ -163,6 +169,40 @@ def output_transform_backward(dy: Tensor) -> Tensor:
     return dm
 
 
+_CACHE: list[dict[int, tuple[weakref.ref, int, Tensor]] | None] = [None]  # id → (w, version, U)
+
+
+@contextmanager
+def shared_weight_transforms() -> Iterator[None]:
+    """Within the block, each weight's transform U = G·w is computed once (per version).
+
+    A detector's heads apply one weight at every pyramid level; in one forward pass the
+    weights cannot change, so the detector wraps its heads in this block. Outside it nothing
+    is cached (weights may be updated in ways no version counter records, e.g. ``.data``).
+    """
+    outer = _CACHE[0]
+    _CACHE[0] = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        if outer is None:
+            _CACHE[0] = None
+
+
+def _transformed_weight(weight: Tensor) -> Tensor:
+    """U = G·w as [6, C_out, C_in] (from the block's cache inside
+    :func:`shared_weight_transforms`; a weak reference and the version counter guard it)."""
+    cache = _CACHE[0]
+    hit = None if cache is None else cache.get(id(weight))
+    if hit is not None and hit[0]() is weight and hit[1] == weight._version:
+        return hit[2]
+    w_taps = weight.detach().permute(2, 0, 1).contiguous()  # [3, C_out, C_in]; no copy in taps layout
+    u_t = weight_transform(w_taps)  # [6, C_out, C_in]
+    if cache is not None:
+        cache[id(weight)] = (weakref.ref(weight), weight._version, u_t)
+    return u_t
+
+
 class WinogradConv1d(torch.autograd.Function):
     """Kernel-3, stride-1, padding-1, ungrouped conv on time-major [B, T, C_in] arrays.
 
@@ -173,29 +213,30 @@ class WinogradConv1d(torch.autograd.Function):
     @staticmethod
     def forward(ctx: Any, x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
         B, T, c_in = x.shape
-        w_taps = weight.permute(2, 1, 0).contiguous()  # [3, C_in, C_out]; no copy in taps layout
-        u = weight_transform(w_taps)  # [6, C_in, C_out]
+        u_t = _transformed_weight(weight)  # [6, C_out, C_in]
         v = input_transform(x)  # [6, B, n, C_in]
         n = T // TILE
-        m = torch.bmm(v.view(6, B * n, c_in), u)  # [6, B·n, C_out]
-        ctx.save_for_backward(v, u)
+        m = [mm_nt(v[i].view(B * n, c_in), u_t[i]).view(B, n, -1) for i in range(6)]  # 6 × [B, n, C_out]
+        ctx.save_for_backward(v, u_t)
         ctx.has_bias = bias is not None
-        return output_transform(m.view(6, B, n, -1), bias)  # [B, T, C_out]
+        return output_transform(m, bias)  # [B, T, C_out]
 
     @staticmethod
     def backward(ctx: Any, grad_out: Tensor) -> tuple[Tensor | None, ...]:
-        v, u = ctx.saved_tensors  # [6, B, n, C_in], [6, C_in, C_out]
+        v, u_t = ctx.saved_tensors  # [6, B, n, C_in], [6, C_out, C_in]
         _, B, n, c_in = v.shape
         dm = output_transform_backward(grad_out)  # [6, B, n, C_out]
         dm2 = dm.view(6, B * n, -1)  # [6, B·n, C_out]
         grad_x = grad_w = grad_b = None
         if ctx.needs_input_grad[0]:
-            dv = torch.bmm(dm2, u.transpose(1, 2))  # [6, B·n, C_in]
-            grad_x = input_transform_backward(dv.view(6, B, n, c_in))  # [B, T, C_in]
+            u = u_t.transpose(1, 2).contiguous()  # [6, C_in, C_out]
+            dv = [mm_nt(dm2[i], u[i]).view(B, n, c_in) for i in range(6)]  # 6 × [B, n, C_in]
+            grad_x = input_transform_backward(dv)  # [B, T, C_in]
         if ctx.needs_input_grad[1]:
-            du = torch.bmm(v.view(6, B * n, c_in).transpose(1, 2), dm2)  # [6, C_in, C_out]
-            dw = torch.mm(_g_matrix(du).T, du.view(6, -1))  # [3, C_in·C_out]
-            grad_w = dw.view(3, c_in, -1).permute(2, 1, 0)  # [C_out, C_in, 3], taps layout
+            v2 = v.view(6, B * n, c_in)
+            du_t = torch.stack([mm_nt(dm2[i].T, v2[i].T) for i in range(6)])  # [6, C_out, C_in]
+            dw = torch.mm(_g_matrix(du_t).T, du_t.view(6, -1))  # [3, C_out·C_in]
+            grad_w = dw.view(3, -1, c_in).permute(1, 2, 0)  # [C_out, C_in, 3], taps layout
         if ctx.has_bias and ctx.needs_input_grad[2]:
             grad_b = grad_out.sum((0, 1))
         return grad_x, grad_w, grad_b

@@ -15,7 +15,7 @@ from models.layers.depthwise import (
     summed_depthwise_kernel,
 )
 from models.layers.drop_path import AffineDropPath, add_drop_path
-from models.layers.fast_conv import conv1d_fast, is_time_major, to_taps_layout
+from models.layers.fast_conv import conv1d_fast, is_time_major
 from models.layers.fused_linear import conv1x1_gelu
 from models.layers.group_norm import group_norm_1d
 
@@ -125,20 +125,23 @@ def test_conv1x1_gelu_fused_at_inference_and_plain_in_training(monkeypatch):
         torch.testing.assert_close(conv1x1_gelu(x, conv), ref, rtol=1e-5, atol=1e-5)
 
 
-def test_shifted_conv_reads_channel_major_inputs_in_place():
+@pytest.mark.parametrize("layout", ["channel-major", "time-major"])
+def test_dense_conv_float32_any_layout_matches_conv1d(layout):
+    """Dense k3 conv: time-major float32 inputs run oneDNN on the channels-last view (time-major
+    out), channel-major ones the module itself; values and gradients as ``F.conv1d``."""
     torch.manual_seed(5)
-    conv = torch.nn.Conv1d(6, 5, 3, padding=1).double()
-    conv.weight = torch.nn.Parameter(to_taps_layout(conv.weight.detach()))
-    x = torch.randn(2, 6, 9, dtype=D, requires_grad=True)  # channel-major
+    conv = torch.nn.Conv1d(6, 5, 3, padding=1)
+    x = torch.randn(2, 9, 6).transpose(1, 2) if layout == "time-major" else torch.randn(2, 6, 9)
+    x.requires_grad_()
     out = conv1d_fast(x, conv)
     ref = F.conv1d(x, conv.weight, conv.bias, padding=1)
-    torch.testing.assert_close(out, ref)
-    assert is_time_major(out)
+    torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-6)
+    assert is_time_major(out) == (layout == "time-major")
     g = torch.randn_like(ref)
     params = [x, conv.weight, conv.bias]
     for got, exp in zip(torch.autograd.grad((out * g).sum(), params),
                         torch.autograd.grad((ref * g).sum(), params)):
-        torch.testing.assert_close(got, exp)
+        torch.testing.assert_close(got, exp, rtol=1e-5, atol=1e-5)
 
 
 def test_add_drop_path_matches_module_with_same_draws():

@@ -96,10 +96,11 @@ def test_time_major_conv_short_sequences():
 def test_taps_layout_keeps_values_and_gradient_layout():
     w = torch.randn(5, 4, 3)
     t = to_taps_layout(w)
-    assert torch.equal(t, w) and t.permute(2, 1, 0).is_contiguous()
-    conv = MaskedConv1d(4, 5, 3, bias=False)
-    x = torch.randn(2, 7, 4).transpose(1, 2)
-    conv(x, torch.ones(2, 1, 7, dtype=torch.bool))[0].sum().backward()
+    assert torch.equal(t, w) and t.permute(2, 0, 1).is_contiguous()
+    conv = MaskedConv1d(4, 5, 3, bias=False, winograd=True)
+    assert conv.conv.weight.permute(2, 0, 1).is_contiguous()
+    x = torch.randn(2, 8, 4).transpose(1, 2)
+    conv(x, torch.ones(2, 1, 8, dtype=torch.bool))[0].sum().backward()
     assert conv.conv.weight.grad.stride() == conv.conv.weight.stride()
 
 
