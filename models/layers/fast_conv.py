@@ -215,8 +215,11 @@ def conv1d_fast(x: Tensor, conv: nn.Conv1d, *, winograd: bool = False) -> Tensor
     c_in = x.shape[1]
     if conv.groups == 1 and conv.stride == (1,) and is_time_major(x):
         return conv_time_major(x, conv.weight, conv.bias)  # [B, C_out, T]
-    if not is_time_major(x):
-        return conv(x)  # channel-major input: oneDNN's own layout
+    if not is_time_major(x):  # channel-major input (raw features): oneDNN's own layout
+        out = conv(x)
+        if conv.groups == 1 and _onednn_ok(x):  # hand on time-major, as every path here
+            return _time_major_grad(out.transpose(1, 2).contiguous().transpose(1, 2))
+        return out
     if conv.groups == c_in == conv.out_channels:  # depthwise
         return depthwise_conv1d(x, conv.weight, conv.bias, stride=conv.stride[0])  # [B, C, T']
     return conv(x)
