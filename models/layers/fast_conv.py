@@ -11,11 +11,17 @@ projections run as oneDNN 2-D convolutions on that view (:func:`linear_time_majo
 outputs are time-major. Results equal ``F.conv1d`` up to float rounding (Winograd's rounding
 is a few times larger); any other case falls back to the module itself.
 
-Why oneDNN and not ``F.linear``: PyTorch's CPU ``mm`` is MKL's SGEMM, which does not use its
-AVX-512 kernels on AMD processors. Measured on a 2-core AVX-512 AMD EPYC (torch 2.13, 2
-threads): SGEMM 150-200 GFLOP/s, oneDNN's 1×1 convolution of the same product 290-450
-(forward and backward), its 3-tap convolution about 300. oneDNN runs its own AVX-512 kernels
-on Intel and AMD alike.
+Two GEMM backends (:func:`models.layers.onednn.use_onednn`, by CPU vendor):
+
+* **MKL** (Intel and others): 1×1 projections are ``F.linear`` on the [B, T, C] view and
+  dense convolutions k shifted matrix products (:mod:`models.layers.shifted_conv`), which
+  also read channel-major inputs in place.
+* **oneDNN** (AMD): PyTorch's CPU ``mm`` is MKL's SGEMM, which does not use its AVX-512
+  kernels on AMD processors. Measured on a 2-core AVX-512 AMD EPYC (torch 2.13, 2 threads):
+  SGEMM 150-200 GFLOP/s, oneDNN's 1×1 convolution of the same product 290-450 (forward and
+  backward), its 3-tap convolution about 300. So a time-major [B, C, T] tensor runs as the
+  channels-last [B, C, 1, T] image it is (:func:`linear_time_major`,
+  :func:`conv_time_major`), and gradients are handed on time-major (:class:`_TimeMajorGrad`).
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from models.layers.depthwise import cpu_autocast, depthwise_conv1d
+from models.layers.onednn import use_onednn
+from models.layers.shifted_conv import ShiftedMatmulConv1d, matrix_rows
 from models.layers.winograd import TILE, WinogradConv1d
 
 # Winograd F(4, 3) pays off once both channel counts reach this (transforms cost ∝ C_in + C_out,
@@ -90,7 +98,7 @@ def linear_time_major(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
     Returns:
         float [B, C_out, T], stored time-major (a contiguous [B, T, C_out] array).
     """
-    if _onednn_ok(x) and is_time_major(x):
+    if _onednn_ok(x) and is_time_major(x) and use_onednn():
         y = F.conv2d(x.unsqueeze(2), weight[:, :, None, None], bias)  # [B, C_out, 1, T] channels-last
         out = y.squeeze(2)  # [B, C_out, T]
         if not is_time_major(out):
@@ -213,13 +221,19 @@ def conv1d_fast(x: Tensor, conv: nn.Conv1d, *, winograd: bool = False) -> Tensor
             x_tm = x_tm.contiguous()
         return WinogradConv1d.apply(x_tm, conv.weight, conv.bias).transpose(1, 2)  # [B, C_out, T]
     c_in = x.shape[1]
-    if conv.groups == 1 and conv.stride == (1,) and is_time_major(x):
-        return conv_time_major(x, conv.weight, conv.bias)  # [B, C_out, T]
-    if not is_time_major(x):  # channel-major input (raw features): oneDNN's own layout
-        out = conv(x)
-        if conv.groups == 1 and _onednn_ok(x):  # hand on time-major, as every path here
-            return _time_major_grad(out.transpose(1, 2).contiguous().transpose(1, 2))
-        return out
+    if conv.groups == 1 and conv.stride == (1,):
+        if use_onednn():
+            if is_time_major(x):
+                return conv_time_major(x, conv.weight, conv.bias)  # [B, C_out, T]
+            out = conv(x)  # channel-major input (raw features): oneDNN's own layout
+            if _onednn_ok(x):  # hand on time-major, as every path here
+                return _time_major_grad(out.transpose(1, 2).contiguous().transpose(1, 2))
+            return out
+        if matrix_rows(x):
+            out = ShiftedMatmulConv1d.apply(x.transpose(1, 2), conv.weight, conv.bias)
+            return out.transpose(1, 2)  # [B, C_out, T]
+    if not is_time_major(x):
+        return conv(x)
     if conv.groups == c_in == conv.out_channels:  # depthwise
         return depthwise_conv1d(x, conv.weight, conv.bias, stride=conv.stride[0])  # [B, C, T']
     return conv(x)

@@ -4,8 +4,8 @@ Each tile of 4 outputs reads 6 inputs. With the transforms of Lavin & Gray (2016
 
     y_tile = Aᵀ [ (G w) ⊙ (Bᵀ x_tile) ]        (6 products instead of 12 per channel pair)
 
-the channel mixing becomes 6 matrix products of (B·T/4) × C_in × C_out (oneDNN's, see
-:mod:`models.layers.onednn`) instead of
+the channel mixing becomes 6 matrix products of (B·T/4) × C_in × C_out (MKL's or oneDNN's,
+see :mod:`models.layers.onednn`) instead of
 3 of (B·T) × C_in × C_out: half the GEMM work, plus element-wise transforms. The backward pass
 stays in the transformed domain (dV = dM·Uᵀ, dU = Vᵀ·dM), so its two GEMMs are halved too.
 Results equal the direct convolution up to float rounding (a few times larger than the direct
