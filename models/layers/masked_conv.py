@@ -5,6 +5,8 @@ from __future__ import annotations
 from torch import Tensor, nn
 
 from models.layers.fast_conv import conv1d_fast, linear_time_major, to_taps_layout
+from models.layers.onednn import use_onednn
+from models.layers.shifted_conv import to_shifted_layout
 
 
 def downsample_mask(mask: Tensor, stride: int) -> Tensor:
@@ -79,6 +81,8 @@ class MaskedConv1d(nn.Module):
             nn.init.zeros_(self.conv.bias)
         if winograd and groups == 1 and kernel_size > 1:  # speed only: see fast_conv.to_taps_layout
             self.conv.weight = nn.Parameter(to_taps_layout(self.conv.weight.detach()))
+        elif groups == 1 and kernel_size > 1 and not use_onednn():  # MKL: shifted products
+            self.conv.weight = nn.Parameter(to_shifted_layout(self.conv.weight.detach()))
 
     def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
         """Args:

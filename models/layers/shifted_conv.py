@@ -84,3 +84,15 @@ class ShiftedMatmulConv1d(torch.autograd.Function):
         if ctx.has_bias and ctx.needs_input_grad[2]:
             grad_b = g.sum((0, 1))
         return grad_x, grad_w, grad_b
+
+
+def to_shifted_layout(weight: Tensor) -> Tensor:
+    """Same values and shape [C_out, C_in, k], stored as a contiguous [k, C_in, C_out] array:
+    the per-tap matrices :class:`ShiftedMatmulConv1d` multiplies by, without a per-call copy
+    (and its weight gradient arrives in the same layout)."""
+    out = torch.empty(
+        weight.shape[2], weight.shape[1], weight.shape[0], dtype=weight.dtype,
+        device=weight.device,
+    ).permute(2, 1, 0)  # [C_out, C_in, k] view
+    out.copy_(weight)
+    return out

@@ -25,7 +25,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from models.layers.onednn import mm_nt
+from models.layers.onednn import mm_nt, use_onednn
 
 TILE = 4  # outputs per tile (m); 6 = m + 2 inputs per tile (alpha)
 
@@ -216,7 +216,11 @@ class WinogradConv1d(torch.autograd.Function):
         u_t = _transformed_weight(weight)  # [6, C_out, C_in]
         v = input_transform(x)  # [6, B, n, C_in]
         n = T // TILE
-        m = [mm_nt(v[i].view(B * n, c_in), u_t[i]).view(B, n, -1) for i in range(6)]  # 6 × [B, n, C_out]
+        v2 = v.view(6, B * n, c_in)
+        if use_onednn():
+            m = [mm_nt(v2[i], u_t[i]).view(B, n, -1) for i in range(6)]  # 6 × [B, n, C_out]
+        else:  # MKL: one batched product, transposed operand read in place
+            m = torch.bmm(v2, u_t.transpose(1, 2)).view(6, B, n, -1)  # [6, B, n, C_out]
         ctx.save_for_backward(v, u_t)
         ctx.has_bias = bias is not None
         return output_transform(m, bias)  # [B, T, C_out]
@@ -228,13 +232,20 @@ class WinogradConv1d(torch.autograd.Function):
         dm = output_transform_backward(grad_out)  # [6, B, n, C_out]
         dm2 = dm.view(6, B * n, -1)  # [6, B·n, C_out]
         grad_x = grad_w = grad_b = None
+        onednn = use_onednn()
+        v2 = v.view(6, B * n, c_in)
         if ctx.needs_input_grad[0]:
-            u = u_t.transpose(1, 2).contiguous()  # [6, C_in, C_out]
-            dv = [mm_nt(dm2[i], u[i]).view(B, n, c_in) for i in range(6)]  # 6 × [B, n, C_in]
+            if onednn:
+                u = u_t.transpose(1, 2).contiguous()  # [6, C_in, C_out]
+                dv = [mm_nt(dm2[i], u[i]).view(B, n, c_in) for i in range(6)]  # 6 × [B, n, C_in]
+            else:
+                dv = torch.bmm(dm2, u_t).view(6, B, n, c_in)  # [6, B, n, C_in]
             grad_x = input_transform_backward(dv)  # [B, T, C_in]
         if ctx.needs_input_grad[1]:
-            v2 = v.view(6, B * n, c_in)
-            du_t = torch.stack([mm_nt(dm2[i].T, v2[i].T) for i in range(6)])  # [6, C_out, C_in]
+            if onednn:
+                du_t = torch.stack([mm_nt(dm2[i].T, v2[i].T) for i in range(6)])  # [6, C_out, C_in]
+            else:
+                du_t = torch.bmm(dm2.transpose(1, 2), v2)  # [6, C_out, C_in]
             dw = torch.mm(_g_matrix(du_t).T, du_t.view(6, -1))  # [3, C_out·C_in]
             grad_w = dw.view(3, -1, c_in).permute(1, 2, 0)  # [C_out, C_in, 3], taps layout
         if ctx.has_bias and ctx.needs_input_grad[2]:
