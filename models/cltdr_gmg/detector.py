@@ -3,7 +3,7 @@ decoder and a refinement stage (models.md §4, reference README §D)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -42,56 +42,27 @@ class CLTDRGMG(TriDet):
     cls × prob; segments the Trident edges shifted by the class-wise (Δs, Δe) in grid units.
     Loss: ``loss_mix``[0]·L(refined) + ``loss_mix``[1]·L(pre-refinement) (``losses.py``).
 
-    Args (besides TriDet's, same names and defaults):
+    Args (TriDet's keyword arguments, same names and defaults, pass through ``tridet_kwargs``;
+    ``encoder_block`` is set here):
         gmg: ``GMGOptions`` keys (Tables 6–8), merged over the official block.
-        cltdr: ``CLTDROptions`` keys (Tables 9–11: sources, fusion, refine, loss_mix).
+        cltdr: ``CLTDROptions`` keys (Tables 9–11: sources, fusion, refine, loss_mix,
+            detach_iou_weight).
         refined_cls_loss: 'varifocal' (official) or 'focal', IoU^p-weighted on positives.
         pre_cls_loss: 'focal' (repository as shipped, ``*_focalloss`` configs) or
             'varifocal' (``*_vflloss`` configs after the author's hand edit).
         loss_norm_updates_per_iter: 2 (official: once per loss term) or 1.
+        tridet_kwargs: :class:`~baselines.tridet.detector.TriDet`'s arguments.
     """
 
     def __init__(
         self,
         *,
-        input_dim: int,
-        num_classes: int,
-        max_seq_len: int,
-        sgp_mlp_dim: int,
-        backbone_type: str = D["backbone_type"],
-        fpn_type: str = D["fpn_type"],
-        backbone_arch: Sequence[int] = D["backbone_arch"],
-        scale_factor: int = D["scale_factor"],
-        regression_range: Sequence[Sequence[float]] = D["regression_range"],
-        n_sgp_win_size: int | Sequence[int] = D["n_sgp_win_size"],
-        embd_kernel_size: int = D["embd_kernel_size"],
-        embd_dim: int = D["embd_dim"],
-        embd_with_ln: bool = D["embd_with_ln"],
-        fpn_dim: int = D["fpn_dim"],
-        fpn_with_ln: bool = D["fpn_with_ln"],
-        head_dim: int = D["head_dim"],
-        head_kernel_size: int = D["head_kernel_size"],
-        boudary_kernel_size: int = D["boudary_kernel_size"],
-        head_num_layers: int = D["head_num_layers"],
-        head_with_ln: bool = D["head_with_ln"],
-        max_buffer_len_factor: float = D["max_buffer_len_factor"],
-        use_abs_pe: bool = D["use_abs_pe"],
-        use_trident_head: bool = D["use_trident_head"],
-        downsample_type: str = D["downsample_type"],
-        k: float = D["k"],
-        init_conv_vars: float = D["init_conv_vars"],
-        num_bins: int = D["num_bins"],
-        iou_weight_power: float = D["iou_weight_power"],
-        input_noise: float = D["input_noise"],
-        train_cfg: Mapping[str, Any] | None = None,
-        test_cfg: Mapping[str, Any] | None = None,
-        data_preprocessor: Mapping[str, Any] | None = None,
-        init_cfg: Mapping[str, Any] | None = None,
         gmg: Mapping[str, Any] | None = None,
         cltdr: Mapping[str, Any] | None = None,
         refined_cls_loss: str = "varifocal",
         pre_cls_loss: str = "focal",
         loss_norm_updates_per_iter: int = 2,
+        **tridet_kwargs: Any,
     ) -> None:
         gmg_options = GMGOptions.from_config(gmg)
         options = CLTDROptions.from_config(cltdr)
@@ -101,28 +72,21 @@ class CLTDRGMG(TriDet):
             raise ConfigError(
                 f"CLTDR-GMG loss_norm_updates_per_iter must be 1 or 2, got {loss_norm_updates_per_iter}"
             )
+        if "encoder_block" in tridet_kwargs:
+            raise ConfigError("CLTDR-GMG builds its own encoder blocks: set gmg=dict(...), not encoder_block")
         super().__init__(
-            input_dim=input_dim, num_classes=num_classes, max_seq_len=max_seq_len,
-            sgp_mlp_dim=sgp_mlp_dim, backbone_type=backbone_type, fpn_type=fpn_type,
-            backbone_arch=backbone_arch, scale_factor=scale_factor,
-            regression_range=regression_range, n_sgp_win_size=n_sgp_win_size,
-            embd_kernel_size=embd_kernel_size, embd_dim=embd_dim, embd_with_ln=embd_with_ln,
-            fpn_dim=fpn_dim, fpn_with_ln=fpn_with_ln, head_dim=head_dim,
-            head_kernel_size=head_kernel_size, boudary_kernel_size=boudary_kernel_size,
-            head_num_layers=head_num_layers, head_with_ln=head_with_ln,
-            max_buffer_len_factor=max_buffer_len_factor, use_abs_pe=use_abs_pe,
-            use_trident_head=use_trident_head, downsample_type=downsample_type, k=k,
-            init_conv_vars=init_conv_vars, num_bins=num_bins, iou_weight_power=iou_weight_power,
-            input_noise=input_noise, train_cfg=train_cfg, test_cfg=test_cfg,
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg,
+            **tridet_kwargs,
             encoder_block=dict(type="GMGBlock", **gmg_options.block_options()),
         )
+        cfg = {**D, **tridet_kwargs}  # the sizes the decoder and losses need
         self.gmg_options = gmg_options
         self.options = options
-        self._build_decoder(num_classes=num_classes, fpn_dim=fpn_dim, head_dim=head_dim,
-                            head_num_layers=head_num_layers, head_kernel_size=head_kernel_size,
-                            head_with_ln=head_with_ln)
-        self._set_losses(refined_cls_loss, pre_cls_loss, iou_weight_power,
+        self._build_decoder(
+            num_classes=cfg["num_classes"], fpn_dim=cfg["fpn_dim"], head_dim=cfg["head_dim"],
+            head_num_layers=cfg["head_num_layers"], head_kernel_size=cfg["head_kernel_size"],
+            head_with_ln=cfg["head_with_ln"],
+        )
+        self._set_losses(refined_cls_loss, pre_cls_loss, cfg["iou_weight_power"],
                          loss_norm_updates_per_iter)
 
     def _build_decoder(

@@ -193,6 +193,7 @@ def test_inference_scores_with_the_refined_logits():
     dict(gmg=dict(branches=())),
     dict(refined_cls_loss="ce"),
     dict(loss_norm_updates_per_iter=3),
+    dict(encoder_block=dict(type="SGPBlock")),
 ])
 def test_bad_switches_raise_one_line_config_errors(bad):
     with pytest.raises(ConfigError) as err:
