@@ -4,6 +4,8 @@ from models.losses.focal import SigmoidFocalLoss, reduce_loss, sigmoid_focal_los
 from models.losses.iou_1d import DIoULoss1d, GIoULoss1d, ctr_diou_loss_1d, ctr_giou_loss_1d
 from models.losses.iou_weighted import (
     IoUWeightedFocalLoss,
+    IoUWeightedLoss,
+    iou_weight_positives,
     iou_weighted_focal_loss,
     iou_weights,
     weight_positive_entries,
@@ -17,8 +19,9 @@ from models.losses.varifocal import (
 )
 
 __all__ = [
-    "DIoULoss1d", "GIoULoss1d", "IoUWeightedFocalLoss", "IoUWeightedVarifocalLoss",
+    "DIoULoss1d", "GIoULoss1d", "IoUWeightedFocalLoss", "IoUWeightedLoss", "IoUWeightedVarifocalLoss",
     "LossNormalizer", "SigmoidFocalLoss", "VarifocalLoss", "ctr_diou_loss_1d", "ctr_giou_loss_1d",
-    "iou_weighted_focal_loss", "iou_weighted_varifocal_loss", "iou_weights", "reduce_loss",
+    "iou_weight_positives", "iou_weighted_focal_loss", "iou_weighted_varifocal_loss", "iou_weights",
+    "reduce_loss",
     "sigmoid_focal_loss", "varifocal_loss", "weight_positive_entries",
 ]

@@ -52,6 +52,21 @@ def weight_positive_entries(loss: Tensor, positive: Tensor, weights: Tensor) -> 
     return loss * factor  # [N, K]
 
 
+def iou_weight_positives(
+    loss: Tensor, positive: Tensor, pred_offsets: Tensor, target_offsets: Tensor, *,
+    power: float, reduction: str, detach: bool = False,
+) -> Tensor:
+    """A per-entry loss [N, K] with its positive entries × IoU^``power``, then reduced.
+
+    Args:
+        loss: float [N, K]; positive: bool [N, K] (one True per pair, row-major = pair order).
+        pred_offsets, target_offsets: float [M, 2] of the pairs.
+        power: p; reduction: 'none' | 'mean' | 'sum'; detach: no gradient through IoU^p.
+    """
+    weights = iou_weights(pred_offsets, target_offsets, power, detach=detach)  # [M]
+    return reduce_loss(weight_positive_entries(loss, positive, weights), reduction)
+
+
 def iou_weighted_focal_loss(
     inputs: Tensor,
     targets: Tensor,
@@ -80,14 +95,18 @@ def iou_weighted_focal_loss(
         float [N, K] or 0-dim.
     """
     loss = sigmoid_focal_loss(inputs, targets, alpha=alpha, gamma=gamma, reduction="none")
-    weights = iou_weights(pred_offsets, target_offsets, iou_weight_power,
-                          detach=detach_iou_weight)  # [M]
-    return reduce_loss(weight_positive_entries(loss, positive, weights), reduction)
+    return iou_weight_positives(loss, positive, pred_offsets, target_offsets,
+                                power=iou_weight_power, reduction=reduction,
+                                detach=detach_iou_weight)
 
 
-@MODELS.register_module()
-class IoUWeightedFocalLoss(nn.Module):
-    """Registered wrapper of :func:`iou_weighted_focal_loss` (default: summed)."""
+class IoUWeightedLoss(nn.Module):
+    """Base of the registered IoU-weighted classification losses (default: summed).
+
+    A subclass gives the unweighted per-entry loss (:meth:`per_entry`); the call multiplies its
+    positive entries by IoU^p (:func:`iou_weight_positives`). Call: (logits [N, K], smoothed
+    targets [N, K], positive bool [N, K], predicted and target offsets [M, 2] of the pairs).
+    """
 
     def __init__(
         self,
@@ -105,12 +124,25 @@ class IoUWeightedFocalLoss(nn.Module):
         self.reduction = reduction
         self.detach_iou_weight = detach_iou_weight
 
+    def per_entry(self, inputs: Tensor, targets: Tensor) -> Tensor:
+        """Unweighted loss [N, K]."""
+        raise NotImplementedError
+
     def forward(
         self, inputs: Tensor, targets: Tensor, positive: Tensor, pred_offsets: Tensor,
         target_offsets: Tensor,
     ) -> Tensor:
-        return iou_weighted_focal_loss(
-            inputs, targets, positive, pred_offsets, target_offsets,
-            iou_weight_power=self.iou_weight_power, alpha=self.alpha, gamma=self.gamma,
-            reduction=self.reduction, detach_iou_weight=self.detach_iou_weight,
+        return iou_weight_positives(
+            self.per_entry(inputs, targets), positive, pred_offsets, target_offsets,
+            power=self.iou_weight_power, reduction=self.reduction,
+            detach=self.detach_iou_weight,
         )
+
+
+@MODELS.register_module()
+class IoUWeightedFocalLoss(IoUWeightedLoss):
+    """:func:`iou_weighted_focal_loss` as a registered module (TriDet's ``cls_loss``)."""
+
+    def per_entry(self, inputs: Tensor, targets: Tensor) -> Tensor:
+        return sigmoid_focal_loss(inputs, targets, alpha=self.alpha, gamma=self.gamma,
+                                  reduction="none")

@@ -15,7 +15,7 @@ from torch import Tensor, nn
 
 from harness.registry import MODELS
 from models.losses.focal import reduce_loss
-from models.losses.iou_weighted import iou_weights, weight_positive_entries
+from models.losses.iou_weighted import IoUWeightedLoss, iou_weight_positives
 
 
 def varifocal_loss(
@@ -75,9 +75,9 @@ def iou_weighted_varifocal_loss(
         float [N, K] or 0-dim.
     """
     loss = varifocal_loss(inputs, targets, alpha=alpha, gamma=gamma, reduction="none")
-    weights = iou_weights(pred_offsets, target_offsets, iou_weight_power,
-                          detach=detach_iou_weight)  # [M]
-    return reduce_loss(weight_positive_entries(loss, positive, weights), reduction)
+    return iou_weight_positives(loss, positive, pred_offsets, target_offsets,
+                                power=iou_weight_power, reduction=reduction,
+                                detach=detach_iou_weight)
 
 
 @MODELS.register_module()
@@ -106,35 +106,13 @@ class VarifocalLoss(nn.Module):
 
 
 @MODELS.register_module()
-class IoUWeightedVarifocalLoss(nn.Module):
-    """Registered wrapper of :func:`iou_weighted_varifocal_loss` (default: summed); same call
-    signature as ``IoUWeightedFocalLoss``."""
+class IoUWeightedVarifocalLoss(IoUWeightedLoss):
+    """:func:`iou_weighted_varifocal_loss` as a registered module (CLTDR-GMG's refined term);
+    same call as ``IoUWeightedFocalLoss``."""
 
-    def __init__(
-        self,
-        *,
-        iou_weight_power: float = 1.0,
-        alpha: float = 0.25,
-        gamma: float = 2.0,
-        reduction: str = "sum",
-        detach_iou_weight: bool = False,
-    ) -> None:
-        super().__init__()
-        self.iou_weight_power = iou_weight_power
-        self.alpha = alpha
-        self.gamma = gamma
-        self.reduction = reduction
-        self.detach_iou_weight = detach_iou_weight
-
-    def forward(
-        self, inputs: Tensor, targets: Tensor, positive: Tensor, pred_offsets: Tensor,
-        target_offsets: Tensor,
-    ) -> Tensor:
-        return iou_weighted_varifocal_loss(
-            inputs, targets, positive, pred_offsets, target_offsets,
-            iou_weight_power=self.iou_weight_power, alpha=self.alpha, gamma=self.gamma,
-            reduction=self.reduction, detach_iou_weight=self.detach_iou_weight,
-        )
+    def per_entry(self, inputs: Tensor, targets: Tensor) -> Tensor:
+        return varifocal_loss(inputs, targets, alpha=self.alpha, gamma=self.gamma,
+                              reduction="none")
 
 
 __all__ = [
