@@ -62,3 +62,41 @@ def test_parity_holds_on_both_backends(golden, monkeypatch, backend):
     monkeypatch.setenv("TAL_GEMM_BACKEND", backend)
     report = run_parity(golden / "tridet_small_seed0.pt")
     assert report.ok, [r.name for r in report.failed][:5]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_resample_time_major_equals_the_modules(monkeypatch, backend):
+    from models.layers.fast_conv import resample_time_major
+
+    monkeypatch.setenv("TAL_GEMM_BACKEND", backend)
+    torch.manual_seed(4)
+    down = torch.nn.Conv1d(6, 6, 3, stride=2, padding=1)
+    up = torch.nn.ConvTranspose1d(6, 6, 3, stride=2, padding=1, output_padding=1)
+    for conv, t in ((down, 10), (up, 5)):
+        x = torch.randn(2, t, 6).transpose(1, 2).requires_grad_()  # time-major
+        out, ref = resample_time_major(x, conv), conv(x)
+        torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-6)
+        assert is_time_major(out)
+        g = torch.randn_like(ref)
+        got = torch.autograd.grad((out * g).sum(), [x, conv.weight])
+        exp = torch.autograd.grad((ref * g).sum(), [x, conv.weight])
+        for a, e in zip(got, exp):
+            torch.testing.assert_close(a, e, rtol=1e-5, atol=1e-5)
+        xc = x.detach().contiguous()  # channel-major: the module itself
+        torch.testing.assert_close(resample_time_major(xc, conv), conv(xc))
+
+
+def test_shared_weight_transforms_recompute_after_an_update():
+    from models.layers import winograd
+
+    w = torch.nn.Parameter(torch.randn(4, 5, 3))
+    assert winograd._transformed_weight(w) is not winograd._transformed_weight(w)  # no cache outside
+    with winograd.shared_weight_transforms():
+        u1 = winograd._transformed_weight(w)
+        assert winograd._transformed_weight(w) is u1  # shared within the block
+        with torch.no_grad():
+            w.mul_(2.0)  # in-place update: version changes
+        u2 = winograd._transformed_weight(w)
+        assert u2 is not u1
+        torch.testing.assert_close(u2, 2 * u1)
+    assert winograd._CACHE[0] is None
