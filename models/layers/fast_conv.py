@@ -35,7 +35,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from models.layers.depthwise import cpu_autocast, depthwise_conv1d
-from models.layers.onednn import use_onednn
+from models.layers.onednn import onednn_applies, use_onednn
 from models.layers.shifted_conv import ShiftedMatmulConv1d, matrix_rows
 from models.layers.winograd import TILE, WinogradConv1d
 
@@ -62,9 +62,9 @@ def is_time_major(x: Tensor) -> bool:
     return x.dim() == 3 and x.transpose(1, 2).is_contiguous()
 
 
-def _onednn_ok(x: Tensor) -> bool:
-    """CPU float32 outside autocast: the oneDNN channels-last convolution applies."""
-    return x.device.type == "cpu" and x.dtype == torch.float32 and not cpu_autocast()
+def to_time_major(x: Tensor) -> Tensor:
+    """``x`` [B, C, T] itself when time-major, else a time-major copy."""
+    return x if is_time_major(x) else x.transpose(1, 2).contiguous().transpose(1, 2)
 
 
 class _TimeMajorGrad(torch.autograd.Function):
@@ -81,10 +81,12 @@ class _TimeMajorGrad(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> Tensor:
-        return grad if is_time_major(grad) else grad.transpose(1, 2).contiguous().transpose(1, 2)
+        return to_time_major(grad)
 
 
-def _time_major_grad(x: Tensor) -> Tensor:
+def _time_major_out(x: Tensor) -> Tensor:
+    """``x`` [B, C, T] made time-major, its gradient handed on time-major too."""
+    x = to_time_major(x)
     return _TimeMajorGrad.apply(x) if torch.is_grad_enabled() and x.requires_grad else x
 
 
@@ -98,12 +100,9 @@ def linear_time_major(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
     Returns:
         float [B, C_out, T], stored time-major (a contiguous [B, T, C_out] array).
     """
-    if _onednn_ok(x) and is_time_major(x) and use_onednn():
+    if onednn_applies(x) and is_time_major(x) and use_onednn():
         y = F.conv2d(x.unsqueeze(2), weight[:, :, None, None], bias)  # [B, C_out, 1, T] channels-last
-        out = y.squeeze(2)  # [B, C_out, T]
-        if not is_time_major(out):
-            out = out.transpose(1, 2).contiguous().transpose(1, 2)
-        return _time_major_grad(out)
+        return _time_major_out(y.squeeze(2))  # [B, C_out, T]
     return F.linear(x.transpose(1, 2), weight, bias).transpose(1, 2)  # [B, C_out, T]
 
 
@@ -119,10 +118,7 @@ def conv_time_major(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
     """
     k = weight.shape[-1]
     y = F.conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, padding=(0, k // 2))  # [B, C_out, 1, T]
-    out = y.squeeze(2)  # [B, C_out, T]
-    if not is_time_major(out):
-        out = out.transpose(1, 2).contiguous().transpose(1, 2)
-    return _time_major_grad(out)
+    return _time_major_out(y.squeeze(2))  # [B, C_out, T]
 
 
 def to_taps_layout(weight: Tensor) -> Tensor:
@@ -168,10 +164,7 @@ def resample_time_major(x: Tensor, conv: nn.Conv1d | nn.ConvTranspose1d) -> Tens
                                output_padding=(0, conv.output_padding[0]))
     else:
         y = F.conv2d(x.unsqueeze(2), w, conv.bias, stride, padding)
-    out = y.squeeze(2)  # [B, C_out, T']
-    if not is_time_major(out):
-        out = out.transpose(1, 2).contiguous().transpose(1, 2)
-    return _time_major_grad(out)
+    return _time_major_out(y.squeeze(2))  # [B, C_out, T']
 
 
 def _use_fast_path(x: Tensor, conv: nn.Conv1d) -> bool:
@@ -226,9 +219,7 @@ def conv1d_fast(x: Tensor, conv: nn.Conv1d, *, winograd: bool = False) -> Tensor
             if is_time_major(x):
                 return conv_time_major(x, conv.weight, conv.bias)  # [B, C_out, T]
             out = conv(x)  # channel-major input (raw features): oneDNN's own layout
-            if _onednn_ok(x):  # hand on time-major, as every path here
-                return _time_major_grad(out.transpose(1, 2).contiguous().transpose(1, 2))
-            return out
+            return _time_major_out(out) if onednn_applies(x) else out  # time-major, as every path here
         if matrix_rows(x):
             out = ShiftedMatmulConv1d.apply(x.transpose(1, 2), conv.weight, conv.bias)
             return out.transpose(1, 2)  # [B, C_out, T]

@@ -54,6 +54,11 @@ def use_onednn() -> bool:
     return choice == "onednn"
 
 
+def onednn_applies(x: Tensor) -> bool:
+    """CPU float32 outside autocast: the tensor types oneDNN's fp32 kernels serve here."""
+    return x.device.type == "cpu" and x.dtype == torch.float32 and not cpu_autocast()
+
+
 def mm_nt(a: Tensor, w: Tensor) -> Tensor:
     """``a @ w.T`` without autograd.
 
@@ -63,10 +68,7 @@ def mm_nt(a: Tensor, w: Tensor) -> Tensor:
     Returns:
         float [M, N], contiguous.
     """
-    if (
-        _OK[0] and a.device.type == "cpu" and a.dtype == torch.float32 and use_onednn()
-        and w.dtype == torch.float32 and not cpu_autocast()
-    ):
+    if _OK[0] and onednn_applies(a) and w.dtype == torch.float32 and use_onednn():
         try:
             return torch.ops.mkldnn._linear_pointwise(
                 a.contiguous(), w.contiguous(), None, "none", [], ""
