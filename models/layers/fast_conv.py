@@ -36,7 +36,7 @@ from torch import Tensor, nn
 
 from models.layers.depthwise import cpu_autocast, depthwise_conv1d
 from models.layers.onednn import onednn_applies, use_onednn
-from models.layers.shifted_conv import ShiftedMatmulConv1d, matrix_rows
+from models.layers.shifted_conv import ShiftedMatmulConv1d, matrix_rows, stored_as
 from models.layers.winograd import TILE, WinogradConv1d
 
 # Winograd F(4, 3) pays off once both channel counts reach this (transforms cost ∝ C_in + C_out,
@@ -129,12 +129,7 @@ def to_taps_layout(weight: Tensor) -> Tensor:
     accumulation).
     The shape, values and state-dict entry are those of the usual layout.
     """
-    out = torch.empty(
-        weight.shape[2], weight.shape[0], weight.shape[1], dtype=weight.dtype,
-        device=weight.device,
-    ).permute(1, 2, 0)  # [C_out, C_in, k] view
-    out.copy_(weight)
-    return out
+    return stored_as(weight, (2, 0, 1))
 
 
 def resample_time_major(x: Tensor, conv: nn.Conv1d | nn.ConvTranspose1d) -> Tensor:

@@ -86,13 +86,21 @@ class ShiftedMatmulConv1d(torch.autograd.Function):
         return grad_x, grad_w, grad_b
 
 
-def to_shifted_layout(weight: Tensor) -> Tensor:
-    """Same values and shape [C_out, C_in, k], stored as a contiguous [k, C_in, C_out] array:
-    the per-tap matrices :class:`ShiftedMatmulConv1d` multiplies by, without a per-call copy
-    (and its weight gradient arrives in the same layout)."""
-    out = torch.empty(
-        weight.shape[2], weight.shape[1], weight.shape[0], dtype=weight.dtype,
-        device=weight.device,
-    ).permute(2, 1, 0)  # [C_out, C_in, k] view
+def stored_as(weight: Tensor, order: tuple[int, int, int]) -> Tensor:
+    """Same values and shape as ``weight``, stored as the contiguous array ``weight.permute(order)``.
+
+    Lets a conv weight [C_out, C_in, k] live in the layout a custom kernel reads (no per-call
+    copy; autograd returns its gradient in the same strides). Shape, values and state-dict
+    entry stay those of the usual layout.
+    """
+    inverse = tuple(order.index(d) for d in range(weight.dim()))
+    out = torch.empty([weight.shape[d] for d in order], dtype=weight.dtype,
+                      device=weight.device).permute(inverse)  # weight's shape, permuted strides
     out.copy_(weight)
     return out
+
+
+def to_shifted_layout(weight: Tensor) -> Tensor:
+    """[C_out, C_in, k] stored as a contiguous [k, C_in, C_out] array: the per-tap matrices
+    :class:`ShiftedMatmulConv1d` multiplies by."""
+    return stored_as(weight, (2, 1, 0))
