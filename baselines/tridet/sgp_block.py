@@ -39,6 +39,42 @@ def depthwise(conv: nn.Conv1d, x: Tensor) -> Tensor:
     return conv1d_fast(x, conv)
 
 
+def make_downsample(dim: int, stride: int, downsample_type: str) -> nn.Module:
+    """Official downsampling module: MaxPool1d(s+1, s, (s+1)//2), AvgPool + 1×1 conv, or identity."""
+    if stride > 1 and downsample_type == "avg":
+        return nn.Sequential(nn.AvgPool1d(stride, stride=stride), nn.Conv1d(dim, dim, 1))
+    if stride > 1:
+        return nn.MaxPool1d(stride + 1, stride=stride, padding=(stride + 1) // 2)
+    return nn.Identity()
+
+
+def downsample_time(ds: nn.Module, x: Tensor) -> Tensor:
+    """Apply a :func:`make_downsample` module, keeping time-major inputs time-major. [B, C, T']."""
+    if isinstance(ds, nn.MaxPool1d):
+        return max_pool_time(x, int(ds.kernel_size), int(ds.stride), int(ds.padding))
+    if isinstance(ds, nn.Sequential):
+        return conv1x1(ds[0](x), ds[1])
+    return x
+
+
+def make_mlp(dim: int, mlp_dim: int | None) -> nn.Sequential:
+    """The block FFN (keys ``mlp.0``, ``mlp.2``): 1×1 conv C → hidden (default 4·C), GELU, 1×1 back."""
+    hidden = 4 * dim if mlp_dim is None else mlp_dim
+    return nn.Sequential(nn.Conv1d(dim, hidden, 1), nn.GELU(), nn.Conv1d(hidden, dim, 1))
+
+
+def feed_forward(mlp: nn.Sequential, x: Tensor) -> Tensor:
+    """A :func:`make_mlp` FFN with its 1×1 convs as matrix products (GELU fused at inference). [B, C, T]."""
+    return conv1x1(conv1x1_gelu(x, mlp[0]), mlp[2])
+
+
+def make_drop_paths(dim: int, path_pdrop: float) -> tuple[nn.Module, nn.Module]:
+    """(``drop_path_out``, ``drop_path_mlp``): AffineDropPath when ``path_pdrop`` > 0, else identities."""
+    if path_pdrop > 0.0:
+        return AffineDropPath(dim, drop_prob=path_pdrop), AffineDropPath(dim, drop_prob=path_pdrop)
+    return nn.Identity(), nn.Identity()
+
+
 @MODELS.register_module()
 class SGPBlock(nn.Module):
     """SGP: instant-level and window-level branches on LN(x), then a GroupNorm FFN.
@@ -95,22 +131,9 @@ class SGPBlock(nn.Module):
         self.convw = nn.Conv1d(dim, dim, kernel_size, padding=pad, groups=dim)
         self.convkw = nn.Conv1d(dim, dim, up_size, padding=up_size // 2, groups=dim)
         self.global_fc = nn.Conv1d(dim, dim, 1, groups=dim)
-        if stride > 1 and downsample_type == "avg":
-            self.downsample: nn.Module = nn.Sequential(
-                nn.AvgPool1d(stride, stride=stride), nn.Conv1d(dim, dim, 1)
-            )
-        elif stride > 1:
-            self.downsample = nn.MaxPool1d(stride + 1, stride=stride, padding=(stride + 1) // 2)
-        else:
-            self.downsample = nn.Identity()
-        hidden = 4 * dim if mlp_dim is None else mlp_dim
-        self.mlp = nn.Sequential(nn.Conv1d(dim, hidden, 1), nn.GELU(), nn.Conv1d(hidden, dim, 1))
-        if path_pdrop > 0.0:
-            self.drop_path_out: nn.Module = AffineDropPath(dim, drop_prob=path_pdrop)
-            self.drop_path_mlp: nn.Module = AffineDropPath(dim, drop_prob=path_pdrop)
-        else:
-            self.drop_path_out = nn.Identity()
-            self.drop_path_mlp = nn.Identity()
+        self.downsample = make_downsample(dim, stride, downsample_type)
+        self.mlp = make_mlp(dim, mlp_dim)
+        self.drop_path_out, self.drop_path_mlp = make_drop_paths(dim, path_pdrop)
         self.reset_branch_parameters(init_conv_vars)
 
     def reset_branch_parameters(self, std: float) -> None:
@@ -121,19 +144,6 @@ class SGPBlock(nn.Module):
         for conv in convs:
             nn.init.zeros_(conv.bias)
 
-    def _downsample(self, x: Tensor) -> Tensor:
-        """Max pool (time-major preserving), avg pool + 1×1 conv, or identity. [B, C, T']."""
-        ds = self.downsample
-        if isinstance(ds, nn.MaxPool1d):
-            return max_pool_time(x, int(ds.kernel_size), int(ds.stride), int(ds.padding))
-        if isinstance(ds, nn.Sequential):
-            return conv1x1(ds[0](x), ds[1])
-        return x
-
-    def _mlp(self, x: Tensor) -> Tensor:
-        """The ``mlp`` Sequential with its 1×1 convs as matrix products. [B, C, T]."""
-        return conv1x1(conv1x1_gelu(x, self.mlp[0]), self.mlp[2])
-
     def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
         """Args:
             x: float [B, C, T]; mask: bool [B, 1, T] (T divisible by the stride).
@@ -141,12 +151,12 @@ class SGPBlock(nn.Module):
         Returns:
             (float [B, C, T/stride], bool [B, 1, T/stride]).
         """
-        x = self._downsample(x)  # [B, C, T']
+        x = downsample_time(self.downsample, x)  # [B, C, T']
         out_mask = downsample_mask(mask, self.stride)  # [B, 1, T']
         u = self.ln(x)  # [B, C, T']
         out = self._branches(u)  # [B, C, T']
         out = add_drop_path(apply_mask(x, out_mask), self.drop_path_out, out)  # [B, C, T']
-        mlp = self._mlp(group_norm_1d(out, self.gn))  # [B, C, T']
+        mlp = feed_forward(self.mlp, group_norm_1d(out, self.gn))  # [B, C, T']
         return add_drop_path(out, self.drop_path_mlp, mlp), out_mask
 
     def _branches(self, u: Tensor) -> Tensor:

@@ -13,17 +13,23 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from baselines.tridet.sgp_block import DOWNSAMPLE_TYPES, depthwise
+from baselines.tridet.sgp_block import (
+    DOWNSAMPLE_TYPES,
+    depthwise,
+    downsample_time,
+    feed_forward,
+    make_downsample,
+    make_drop_paths,
+    make_mlp,
+)
 from harness.errors import ConfigError
 from harness.registry import MODELS
 from models.cltdr_gmg.global_filter import spectral_filter
-from models.layers.drop_path import AffineDropPath, add_drop_path
-from models.layers.fast_conv import max_pool_time
-from models.layers.fused_linear import conv1x1_gelu
+from models.layers.drop_path import add_drop_path
 from models.layers.group_norm import group_norm_1d
 from models.layers.layer_norm import LayerNorm1d
 from models.layers.local_attention import LocalMaskedMHA
-from models.layers.masked_conv import apply_mask, conv1x1, downsample_mask
+from models.layers.masked_conv import apply_mask, downsample_mask
 
 BRANCHES = ("instant", "local", "global")  # fine → coarse; official sum order
 GATE_ACTS = ("identity", "relu")
@@ -171,15 +177,9 @@ class GMGBlock(nn.Module):
             self.b2 = nn.Parameter(GLOBAL_INIT_STD * torch.randn(2, dim))
         elif "global" in self.branches:
             self.global_attn = LocalMaskedMHA(dim, n_head=n_head, window_size=-1, stride=1)
-        self.downsample = _make_downsample(dim, stride, downsample_type)
-        hidden = 4 * dim if mlp_dim is None else mlp_dim
-        self.mlp = nn.Sequential(nn.Conv1d(dim, hidden, 1), nn.GELU(), nn.Conv1d(hidden, dim, 1))
-        if path_pdrop > 0.0:
-            self.drop_path_out: nn.Module = AffineDropPath(dim, drop_prob=path_pdrop)
-            self.drop_path_mlp: nn.Module = AffineDropPath(dim, drop_prob=path_pdrop)
-        else:
-            self.drop_path_out = nn.Identity()
-            self.drop_path_mlp = nn.Identity()
+        self.downsample = make_downsample(dim, stride, downsample_type)
+        self.mlp = make_mlp(dim, mlp_dim)
+        self.drop_path_out, self.drop_path_mlp = make_drop_paths(dim, path_pdrop)
         self.reset_branch_parameters(init_conv_vars)
 
     def reset_branch_parameters(self, std: float) -> None:
@@ -189,20 +189,6 @@ class GMGBlock(nn.Module):
             nn.init.normal_(conv.weight, 0.0, std)
         for conv in convs:
             nn.init.zeros_(conv.bias)
-
-    def _downsample(self, x: Tensor) -> Tensor:
-        """Max pool (time-major preserving), avg pool + 1×1 conv, or identity. [B, C, T']."""
-        ds = self.downsample
-        if isinstance(ds, nn.MaxPool1d):
-            return max_pool_time(x, int(ds.kernel_size), int(ds.stride), int(ds.padding))
-        if isinstance(ds, nn.Sequential):
-            return conv1x1(ds[0](x), ds[1])
-        return x
-
-    def _mlp(self, x: Tensor) -> Tensor:
-        """The ``mlp`` Sequential with its 1×1 convs as matrix products (GELU fused at
-        inference), as SGP's. [B, C, T]."""
-        return conv1x1(conv1x1_gelu(x, self.mlp[0]), self.mlp[2])
 
     def _global(self, u: Tensor, mask: Tensor) -> Tensor:
         """f_global [B, C, T]: spectral filter or masked global self-attention of u."""
@@ -248,19 +234,10 @@ class GMGBlock(nn.Module):
             (float32 [B, C, T/stride], bool [B, 1, T/stride]).
         """
         with torch.autocast(device_type=x.device.type, enabled=False):
-            x = self._downsample(x.float())  # [B, C, T']
+            x = downsample_time(self.downsample, x.float())  # [B, C, T']
             out_mask = downsample_mask(mask, self.stride)  # [B, 1, T']
             u = self.ln(x)  # [B, C, T']
             out = add_drop_path(apply_mask(x, out_mask), self.drop_path_out, self.mix(u, out_mask))
-            mlp = self._mlp(group_norm_1d(out, self.gn))  # [B, C, T']
+            mlp = feed_forward(self.mlp, group_norm_1d(out, self.gn))  # [B, C, T']
             out = add_drop_path(out, self.drop_path_mlp, mlp)  # [B, C, T']
         return out, out_mask
-
-
-def _make_downsample(dim: int, stride: int, downsample_type: str) -> nn.Module:
-    """Official downsampling module: MaxPool1d(s+1, s, (s+1)//2), AvgPool+1×1 conv, or identity."""
-    if stride > 1 and downsample_type == "avg":
-        return nn.Sequential(nn.AvgPool1d(stride, stride=stride), nn.Conv1d(dim, dim, 1))
-    if stride > 1:
-        return nn.MaxPool1d(stride + 1, stride=stride, padding=(stride + 1) // 2)
-    return nn.Identity()
