@@ -163,16 +163,10 @@ def soft_nms_rows(
         (cols int64 [R, K] input columns in selection order, scores float32 [R, K] decayed,
         num int64 [R] valid outputs per row); K = min(max_num, W).
     """
-    native = soft_nms_rows_native(
-        data, counts, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score,
-        method=method, max_num=max_num,
-    )
-    if native is not None:
-        return native
-    return soft_nms_rows_numpy(
-        data, counts, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score,
-        method=method, max_num=max_num,
-    )
+    op = dict(iou_threshold=iou_threshold, sigma=sigma, min_score=min_score, method=method,
+              max_num=max_num)
+    native = soft_nms_rows_native(data, counts, **op)
+    return native if native is not None else soft_nms_rows_numpy(data, counts, **op)
 
 
 def soft_nms_rows_numpy(
