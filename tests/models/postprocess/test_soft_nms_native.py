@@ -48,6 +48,7 @@ def test_native_equals_numpy(monkeypatch, method, dirty, min_score, max_num):
 
 @needs_cc
 def test_library_is_built_once_into_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TAL_NMS_BACKEND", "c")  # independent of the caller's setting
     monkeypatch.setenv("TAL_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(native, "_STATE", {})
     assert native.native_library() is not None
