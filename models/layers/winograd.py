@@ -203,6 +203,17 @@ def _transformed_weight(weight: Tensor) -> Tensor:
     return u_t
 
 
+def _products(a: Tensor, w: Tensor) -> Tensor | list[Tensor]:
+    """a[i] @ w[i]ᵀ for the 6 transform points: [6, M, K] × [6, N, K] → 6 × [M, N].
+
+    MKL: one ``bmm`` reading transposed operands in place ([6, M, N] tensor); oneDNN: six
+    :func:`~models.layers.onednn.mm_nt` products (a list). Both index and iterate alike.
+    """
+    if use_onednn():
+        return [mm_nt(a[i], w[i]) for i in range(a.shape[0])]
+    return torch.bmm(a, w.transpose(1, 2))
+
+
 class WinogradConv1d(torch.autograd.Function):
     """Kernel-3, stride-1, padding-1, ungrouped conv on time-major [B, T, C_in] arrays.
 
@@ -216,11 +227,7 @@ class WinogradConv1d(torch.autograd.Function):
         u_t = _transformed_weight(weight)  # [6, C_out, C_in]
         v = input_transform(x)  # [6, B, n, C_in]
         n = T // TILE
-        v2 = v.view(6, B * n, c_in)
-        if use_onednn():
-            m = [mm_nt(v2[i], u_t[i]).view(B, n, -1) for i in range(6)]  # 6 × [B, n, C_out]
-        else:  # MKL: one batched product, transposed operand read in place
-            m = torch.bmm(v2, u_t.transpose(1, 2)).view(6, B, n, -1)  # [6, B, n, C_out]
+        m = [p.view(B, n, -1) for p in _products(v.view(6, B * n, c_in), u_t)]  # 6 × [B, n, C_out]
         ctx.save_for_backward(v, u_t)
         ctx.has_bias = bias is not None
         return output_transform(m, bias)  # [B, T, C_out]
@@ -232,20 +239,13 @@ class WinogradConv1d(torch.autograd.Function):
         dm = output_transform_backward(grad_out)  # [6, B, n, C_out]
         dm2 = dm.view(6, B * n, -1)  # [6, B·n, C_out]
         grad_x = grad_w = grad_b = None
-        onednn = use_onednn()
         v2 = v.view(6, B * n, c_in)
         if ctx.needs_input_grad[0]:
-            if onednn:
-                u = u_t.transpose(1, 2).contiguous()  # [6, C_in, C_out]
-                dv = [mm_nt(dm2[i], u[i]).view(B, n, c_in) for i in range(6)]  # 6 × [B, n, C_in]
-            else:
-                dv = torch.bmm(dm2, u_t).view(6, B, n, c_in)  # [6, B, n, C_in]
+            dv = [p.view(B, n, c_in) for p in _products(dm2, u_t.transpose(1, 2))]  # dM·U
             grad_x = input_transform_backward(dv)  # [B, T, C_in]
         if ctx.needs_input_grad[1]:
-            if onednn:
-                du_t = torch.stack([mm_nt(dm2[i].T, v2[i].T) for i in range(6)])  # [6, C_out, C_in]
-            else:
-                du_t = torch.bmm(dm2.transpose(1, 2), v2)  # [6, C_out, C_in]
+            du_t = _products(dm2.transpose(1, 2), v2.transpose(1, 2))  # dMᵀ·V, [6, C_out, C_in]
+            du_t = du_t if isinstance(du_t, Tensor) else torch.stack(du_t)
             dw = torch.mm(_g_matrix(du_t).T, du_t.view(6, -1))  # [3, C_out·C_in]
             grad_w = dw.view(3, -1, c_in).permute(1, 2, 0)  # [C_out, C_in, 3], taps layout
         if ctx.has_bias and ctx.needs_input_grad[2]:
