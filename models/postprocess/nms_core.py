@@ -17,6 +17,14 @@ NEG_INF = F32(-np.inf)
 POS_INF = F32(np.inf)
 
 
+SOFT_NMS_METHODS = (0, 1, 2)  # hard, linear, Gaussian (the C++ op's codes)
+
+
+def soft_nms_method_error(method: object) -> ValueError:
+    """The one-line error for a Soft-NMS ``method`` outside :data:`SOFT_NMS_METHODS`."""
+    return ValueError(f"soft-NMS method must be 0 (hard), 1 (linear) or 2 (Gaussian), got {method}")
+
+
 def bucket_groups(counts: np.ndarray, min_saving: int = 256) -> list[np.ndarray]:
     """Split groups into buckets of similar size (largest first) to bound the padding.
 

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.postprocess.nms_core import F32, LENGTH_EPS, NEG_INF, POS_INF, c_iou, first_max
+from models.postprocess.nms_core import (
+    F32,
+    LENGTH_EPS,
+    NEG_INF,
+    POS_INF,
+    c_iou,
+    first_max,
+    soft_nms_method_error,
+)
 from models.postprocess.soft_nms_native import soft_nms_rows_native
 
 X1, X2, AREA, SC, IDX = range(5)
@@ -39,7 +47,7 @@ def decay_weight(ovr: np.ndarray, method: int, thr: np.float32, sigma: np.float3
         return np.where(ovr >= thr, F32(1) - ovr, F32(1))
     if method == 0:
         return np.where(ovr >= thr, F32(0), F32(1))
-    raise ValueError(f"soft-NMS method must be 0 (hard), 1 (linear) or 2 (Gaussian), got {method}")
+    raise soft_nms_method_error(method)
 
 
 def _compact(win: np.ndarray, n: np.ndarray, i: int, flat: np.ndarray) -> None:

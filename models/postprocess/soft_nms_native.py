@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from models.postprocess.nms_core import SOFT_NMS_METHODS, soft_nms_method_error
+
 SOURCE = Path(__file__).with_name("soft_nms.c")
 FLAGS = ("-O2", "-shared", "-fPIC", "-ffp-contract=off", "-fno-fast-math", "-std=c99")
 BACKENDS = ("auto", "numpy", "c")
@@ -118,8 +120,8 @@ def soft_nms_rows_native(
     Returns:
         (cols int64 [R, K], scores float32 [R, K], num int64 [R]), K = min(max_num, W).
     """
-    if method not in (0, 1, 2):
-        raise ValueError(f"soft-NMS method must be 0 (hard), 1 (linear) or 2 (Gaussian), got {method}")
+    if method not in SOFT_NMS_METHODS:
+        raise soft_nms_method_error(method)
     lib = native_library()
     if lib is None:
         return None
