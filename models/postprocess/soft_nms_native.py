@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from harness.io import atomic_write_bytes
 from models.postprocess.nms_core import SOFT_NMS_METHODS, soft_nms_method_error
 
 SOURCE = Path(__file__).with_name("soft_nms.c")
@@ -68,17 +69,11 @@ def _build(cc: str) -> Path:
     target = cache_dir() / f"soft_nms-{tag}.so"
     if target.exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".so", dir=target.parent)
-    os.close(fd)
-    try:
-        subprocess.run([cc, *FLAGS, "-o", tmp, str(SOURCE), "-lm"], check=True,
+    with tempfile.TemporaryDirectory() as tmp:
+        built = Path(tmp) / target.name
+        subprocess.run([cc, *FLAGS, "-o", str(built), str(SOURCE), "-lm"], check=True,
                        capture_output=True, timeout=120)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+        return atomic_write_bytes(target, built.read_bytes())  # parallel sweeps may race
 
 
 def native_library() -> ctypes.CDLL | None:
