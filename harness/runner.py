@@ -47,6 +47,7 @@ class ResolvedConfig:
         config_hash: experiment hash (seed and run paths excluded).
         seed: the seed.
         work_dir: the run's folder.
+        data_root: the ``--data-root`` it was resolved with (None: the config's own).
     """
 
     cfg: Any
@@ -56,6 +57,7 @@ class ResolvedConfig:
     config_hash: str
     seed: int | None
     work_dir: Path
+    data_root: str | None = None
 
 
 def config_identity(config: str | os.PathLike[str]) -> tuple[str, str]:
@@ -122,6 +124,9 @@ def load_config(
     from datasets.derived import fill_head_empty_cls
 
     fill_head_empty_cls(cfg, missing_ok=True)
+    from harness.schedule import apply_schedule
+
+    apply_schedule(cfg)  # schedule='smoke': one epoch of a few iterations (harness/schedule.py)
     return cfg
 
 
@@ -217,6 +222,7 @@ def resolve_run_config(
         config_hash=config_hash,
         seed=seed,
         work_dir=work,
+        data_root=None if data_root is None else str(data_root),
     )
 
 

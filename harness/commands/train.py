@@ -30,6 +30,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--launcher", choices=["none", "pytorch"], default="none", help="'pytorch' under torchrun (DDP)")
     p.add_argument("--amp", action="store_true", help="mixed precision (AmpOptimWrapper; CUDA only)")
     p.add_argument("--overwrite", action="store_true", help="start afresh in a work dir that holds an earlier run")
+    p.add_argument("--schedule", choices=["official", "smoke"], default=None,
+                   help="smoke: the config unchanged but one epoch of a few iterations, then the real "
+                   "test (default: the config's own, official)")
 
 
 def _prepare_work_dir(work_dir: Path, *, resume: bool, overwrite: bool):
@@ -102,9 +105,13 @@ def _record(resolved, runner, *, status, error, started, result_fields, checkpoi
     from harness.records import RunRecord, best_on_test
     from harness.runner import describe_data
 
+    from harness.schedule import is_rehearsal_root, schedule_of
+
     dataset, features, subset = describe_data(resolved.cfg)
     curve = _curve(runner)
     return RunRecord(
+        schedule=schedule_of(resolved.cfg),
+        rehearsal=is_rehearsal_root(resolved.data_root),
         model=resolved.model,
         config_name=resolved.config_name,
         config_path=str(resolved.config_path),
@@ -137,7 +144,11 @@ def _print_summary(record, path: Path) -> None:
         table.add_column(f"{t:.2f}", justify="right")
     table.add_column("avg", justify="right")
     table.add_row(*[f"{100 * v:.2f}" for v in record.mAP], f"{100 * (record.average_mAP or 0):.2f}")
+    from harness.schedule import banners
+
     console = Console()
+    for line in banners(record.schedule, record.rehearsal):
+        console.print(f"[bold yellow]{line}[/bold yellow]")
     console.print(table)
     if record.best_on_test is not None:
         b = record.best_on_test
@@ -160,13 +171,18 @@ def run(args: argparse.Namespace) -> int:
     )
 
     started = time.time()
+    overrides = parse_cfg_options(args.cfg_options)
+    if args.schedule is not None:
+        overrides["schedule"] = args.schedule
     work_dir = Path(args.work_dir) if args.work_dir else default_work_dir(args.config, args.seed)
+    if args.work_dir is None and overrides.get("schedule") == "smoke":
+        work_dir = work_dir.with_name(f"{work_dir.name}-smoke")  # never mixed with official runs
     resume_from = _prepare_work_dir(work_dir, resume=args.resume, overwrite=args.overwrite)
     resolved = resolve_run_config(
         args.config,
         args.seed,
         work_dir,
-        parse_cfg_options(args.cfg_options),
+        overrides,
         args.data_root,
         launcher=args.launcher,
         amp=args.amp,
