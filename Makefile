@@ -26,11 +26,15 @@ EXP ?= table1
 CFG ?= harness/configs/actionformer/synthetic_thumos_like.py
 DATA_ROOT ?=
 DATA_ROOT_ARG = $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
-SWEEP_ARGS = --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG)
+# SCHEDULE=smoke: the real configs unchanged but one epoch of a few iterations, then the real
+# test (harness/schedule.py); runs, tables and reports in separate *-smoke folders, with a banner
+SCHEDULE ?= official
+SCHED_ARG = $(if $(filter smoke,$(SCHEDULE)),--schedule smoke,)
+SWEEP_ARGS = --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG) $(SCHED_ARG)
 
 TABLES := table1 table2 table3 table4 table5
 
-.PHONY: setup .venv system-deps test lint bench data check-data train sweep aggregate report \
+.PHONY: setup .venv system-deps test lint bench data check-data train sweep aggregate report rehearse \
 	$(TABLES) ablations tables drift drift-update clean distclean help
 
 help:
@@ -75,21 +79,21 @@ check-data: $(STAMP)
 	$(PY) -m harness check-data $(CFG) $(DATA_ROOT_ARG)
 
 train: $(STAMP)
-	$(PY) -m harness train $(CFG) --seed $(SEED)
+	$(PY) -m harness train $(CFG) --seed $(SEED) $(DATA_ROOT_ARG) $(SCHED_ARG)
 
 sweep: $(STAMP)
 	$(PY) -m harness sweep $(EXP) $(SWEEP_ARGS) --jobs $(JOBS)
 
 aggregate: $(STAMP)
-	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG)
+	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG) $(SCHED_ARG)
 
 # video-level bootstrap replicates per cell (1000 for a paper; the t-interval over seeds is exact)
 BOOTSTRAP ?= 300
 # one experiment end to end: sweep (resumable: finished runs are kept), aggregate, render
 run-experiment = \
 	$(PY) -m harness sweep $(1) $(SWEEP_ARGS) --jobs $(JOBS) && \
-	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) --bootstrap $(BOOTSTRAP) && \
-	$(PY) -m harness report $(1) --scale $(SCALE) --aggregate never
+	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) $(SCHED_ARG) --bootstrap $(BOOTSTRAP) && \
+	$(PY) -m harness report $(1) --scale $(SCALE) $(SCHED_ARG) --aggregate never
 
 # Tables 1-5 (at synthetic scale each dataset x feature set is a preset x quality stand-in),
 # `ablations` (Tables 6-11) and `tables` (all: experiment `paper`), rendered under
@@ -101,7 +105,7 @@ tables: $(STAMP)
 	$(call run-experiment,paper)
 
 report: $(STAMP)
-	$(PY) -m harness report $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG)
+	$(PY) -m harness report $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG) $(SCHED_ARG)
 
 # CI regression check on mAP drift (results/baselines/ci.json); METHODS=actionformer,tridet for a subset
 METHODS ?=
@@ -113,6 +117,14 @@ drift-update: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m harness bench
+
+# a rehearsal data root (real annotations, synthetic features of the real shape):
+# make rehearse DATASET=thumos14 OUT=/tmp/rehearsal [VIDEOS=4]
+DATASET ?= thumos14
+OUT ?= results/data/rehearsal
+VIDEOS ?=
+rehearse: $(STAMP)
+	$(PY) -m harness rehearse $(DATASET) --out $(OUT) $(if $(VIDEOS),--videos $(VIDEOS),)
 
 clean:
 	rm -rf reports/build .pytest_cache .ruff_cache

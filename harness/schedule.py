@@ -65,3 +65,53 @@ def is_rehearsal_root(data_root: str | None) -> bool:
 
 def banners(schedule: str, rehearsal: bool) -> list[str]:
     return ([SMOKE_BANNER] if schedule == "smoke" else []) + ([REHEARSAL_BANNER] if rehearsal else [])
+
+
+def with_schedule(cell, schedule: str):
+    """An experiment cell run under ``schedule`` (smoke: the override ``schedule='smoke'``,
+    so the sweep's and the aggregation's expected config hash are the smoke config's)."""
+    if schedule not in SCHEDULES:
+        raise ConfigError(f"--schedule must be one of {SCHEDULES}, got {schedule!r}")
+    if schedule == "official" or cell.kind != "run":
+        return cell
+    from dataclasses import replace
+
+    overrides = tuple(sorted((*((k, v) for k, v in cell.overrides if k != "schedule"), ("schedule", schedule))))
+    return replace(cell, overrides=overrides)
+
+
+def results_folder(given: str, default: str, schedule: str) -> str:
+    """Smoke runs and tables never share a folder with official ones: ``<default>-smoke``
+    unless the user named a folder."""
+    return f"{default}-smoke" if schedule == "smoke" and given == default else given
+
+
+def stamp_banner(out_dir: str | Path, lines: list[str]) -> int:
+    """Put ``lines`` at the top of every rendered HTML page and of ``latex/report.tex``;
+    returns the files stamped."""
+    import html
+    import re
+
+    if not lines:
+        return 0
+    stamped = 0
+    box = "".join(f"<p>{html.escape(t)}</p>" for t in lines)
+    div = ('<div class="harness-banner" style="border:3px solid #c60;background:#fff3e0;'
+           f'padding:0.5em 1em;margin:0.5em 0;font-weight:bold">{box}</div>')
+    for page in Path(out_dir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new, n = re.subn(r"(<body[^>]*>)", lambda m: m.group(1) + div, text, count=1)
+        if n:
+            page.write_text(new, encoding="utf-8")
+            stamped += 1
+    tex = Path(out_dir) / "latex" / "report.tex"
+    if tex.is_file():
+        body = r"\\".join(t.replace("%", r"\%").replace("&", r"\&").replace("_", r"\_") for t in lines)
+        text = tex.read_text(encoding="utf-8")
+        marker = r"\begin{document}"
+        if marker in text:
+            text = text.replace(marker, marker + "\n\\noindent\\fbox{\\parbox{\\linewidth}{\\textbf{"
+                                + body + "}}}\n\n", 1)
+            tex.write_text(text, encoding="utf-8")
+            stamped += 1
+    return stamped

@@ -35,6 +35,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--aggregate", choices=["auto", "always", "never"], default="auto",
                    help="aggregate first: when missing or stale (auto), always, or never")
     p.add_argument("--data-root", default=None, help="as given to the sweep (aggregation only)")
+    p.add_argument("--schedule", choices=["official", "smoke"], default="official",
+                   help="render the smoke-schedule aggregate (folders results/runs-smoke, "
+                   "results/tables-smoke, reports/build/<experiment>-<scale>-smoke) with its banner")
     p.add_argument("--bootstrap", type=int, default=1000, metavar="B",
                    help="video bootstrap replicates when aggregating (default 1000)")
     p.add_argument("--no-params", action="store_true",
@@ -47,9 +50,15 @@ def _aggregate(experiment, args, folder: Path, console) -> None:
     from harness.sweep.plan import resolve_data_root
 
     console.print(f"aggregating {experiment.name} ({args.scale}) from {args.results} ...")
+    from harness.schedule import is_rehearsal_root
+
+    data_root = resolve_data_root(args.data_root, args.scale)
+    schedule = getattr(args, "schedule", "official")
     result = aggregate(experiment, args.scale, Path(args.results),
                        AggregateOptions(bootstrap_samples=max(0, args.bootstrap)),
-                       data_root=resolve_data_root(args.data_root, args.scale))
+                       data_root=data_root, schedule=schedule)
+    result.meta["schedule"] = schedule
+    result.meta["rehearsal"] = is_rehearsal_root(data_root)
     write_tables(result, folder)
     console.print(f"wrote {folder} ({result.meta['runs']} runs, {len(result.problems)} problems)")
 
@@ -109,6 +118,10 @@ def run(args: argparse.Namespace) -> int:
                           f"got {args.format!r}")
     console = Console(stderr=True)
     experiment = load_experiment(args.experiment)
+    from harness.schedule import banners, results_folder, stamp_banner
+
+    args.results = results_folder(args.results, "results/runs", args.schedule)
+    args.tables = results_folder(args.tables, "results/tables", args.schedule)
     folder = aggregate_dir(Path(args.tables), experiment.name, args.scale)
     _ensure_aggregate(experiment, args, folder, console)
     frames = load_frames(folder)
@@ -119,7 +132,8 @@ def run(args: argparse.Namespace) -> int:
     infos = load_run_infos(frames.runs, Path(args.results))
     sha, dirty = git_state()
     commit = (sha[:12] + (" (dirty)" if dirty else "")) if sha else "unknown"
-    out = Path(args.out) if args.out else DEFAULT_OUT / f"{experiment.name}-{args.scale}"
+    suffix = "-smoke" if args.schedule == "smoke" else ""
+    out = Path(args.out) if args.out else DEFAULT_OUT / f"{experiment.name}-{args.scale}{suffix}"
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("rendering", total=1)
@@ -129,6 +143,10 @@ def run(args: argparse.Namespace) -> int:
 
         output = render_report(frames, out, formats=formats, params=params, infos=infos,
                                report_commit=commit, progress=progress)
+    lines = banners(str(frames.meta.get("schedule", "official")), bool(frames.meta.get("rehearsal")))
+    stamp_banner(out, lines)
+    for line in lines:
+        console.print(f"[bold yellow]{line}[/bold yellow]")
     console.print(f"{len(output.files)} files, {len(output.figures)} figures in {out}")
     if args.pdf:
         if "latex" not in formats:
