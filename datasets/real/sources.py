@@ -170,3 +170,14 @@ def _epic(spec, source_dir, user: Path | None) -> AnnotationSet:
         files[ann], versions[ann] = db, f"EPIC-KITCHENS-100 {kind}s (converted from the CSVs)"
         first_names = first_names or names
     return AnnotationSet(files, versions, first_names or [], sources=sources, notes=notes)
+
+
+def write_anet_ground_truth(source_dir: str | os.PathLike[str], out: str | os.PathLike[str]) -> Path:
+    """ActivityNet-1.3 training + validation GT from the BSN files, in the ActionFormer
+    layout (ids without ``v_``; label ids in ``anet_action_name.csv`` order), written to ``out``."""
+    aset = _anet(DATASETS["anet13"], source_dir, None)
+    db = aset.files[DATASETS["anet13"].annotations[0]]
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"version": "ActivityNet-1.3 (from the BSN files)", "database": db}))
+    return out
