@@ -142,10 +142,14 @@ def split_for_training(db: dict, train_subset: str = "training") -> dict:
 
 def select_videos(
     db: dict, subsets: Sequence[str], n: int | None, must: Sequence[str] = (), min_seconds: float = 0.0,
+    pick: str = "shortest",
 ) -> dict:
-    """Keep ``n`` videos per subset: the listed ``must`` videos first (quirk carriers), then
-    the shortest lasting at least ``min_seconds`` (ties by id; shorter ones only when too few
-    are that long). ``n`` None keeps everything."""
+    """Keep ``n`` videos per subset: the listed ``must`` videos first (quirk carriers), then,
+    ``pick='shortest'``, the shortest lasting at least ``min_seconds`` (ties by id; shorter
+    ones only when too few are that long) or, ``pick='median'``, the videos closest to the
+    subset's median duration (typical sizes, for benchmarks). ``n`` None keeps everything."""
+    if pick not in ("shortest", "median"):
+        raise DataError(f"pick must be 'shortest' or 'median', got {pick!r}")
     if n is None:
         return dict(db)
     if n < 1:
@@ -154,7 +158,11 @@ def select_videos(
     for subset in subsets:
         vids = [v for v, e in db.items() if e["subset"].lower() == subset.lower()]
         first = [v for v in must if v in vids][:n]
-        rest = sorted((v for v in vids if v not in first),
-                      key=lambda v: (float(db[v]["duration"]) < min_seconds, float(db[v]["duration"]), v))
+        if pick == "median" and vids:
+            mid = sorted(float(db[v]["duration"]) for v in vids)[len(vids) // 2]
+            rest = sorted((v for v in vids if v not in first), key=lambda v: (abs(float(db[v]["duration"]) - mid), v))
+        else:
+            rest = sorted((v for v in vids if v not in first),
+                          key=lambda v: (float(db[v]["duration"]) < min_seconds, float(db[v]["duration"]), v))
         keep += first + rest[: n - len(first)]
     return {v: db[v] for v in sorted(keep)}

@@ -31,6 +31,7 @@ BANNER = ("REHEARSAL DATA: synthetic features on real annotations. mAP measures 
           "not the method.")
 SELECTION_RULE = ("per split: the dataset's quirk carriers first, then the shortest videos (ties by id; "
                   "ActivityNet: the shortest of at least 60 s)")
+MEDIAN_RULE = "per split: the dataset's quirk carriers first, then the videos closest to the median duration"
 SHARED_FEATURES = {"thumos14": "multithumos", "multithumos": "thumos14"}  # same feature folders
 Progress = Callable[[int, int], None]
 
@@ -46,6 +47,7 @@ class RehearsalSpec:
         annotations: the user's own annotation file (``--annotations``), or None.
         videos: videos kept per split (None: every video).
         seed: seed of the features and scores.
+        pick: with ``videos``: ``shortest`` (CI) or ``median`` (typical sizes, benchmarks).
     """
 
     dataset: str
@@ -54,6 +56,7 @@ class RehearsalSpec:
     annotations: str | None = None
     videos: int | None = None
     seed: int = 0
+    pick: str = "shortest"
 
     def resolved_sets(self) -> tuple[DatasetSpec, tuple[FeatureSet, ...]]:
         if self.dataset not in DATASETS:
@@ -174,17 +177,20 @@ def rehearse(rs: RehearsalSpec, out: str | os.PathLike[str], *, dry_run: bool = 
         _check_shared(out, rs.dataset)
     aset: AnnotationSet = load_annotations(rs.dataset, rs.source_dir, rs.annotations)
     full = dict(aset.files)
-    chosen = {ann: converters.select_videos(db, spec.subsets, rs.videos, spec.must_keep, spec.min_seconds)
+    chosen = {ann: converters.select_videos(db, spec.subsets, rs.videos, spec.must_keep, spec.min_seconds,
+                                                    rs.pick)
               for ann, db in full.items()}
     notes = list(aset.notes)
     if rs.videos is not None:
-        notes.append(f"--videos {rs.videos}: the annotation files hold only the kept videos ({SELECTION_RULE})")
+        rule = SELECTION_RULE if rs.pick == "shortest" else MEDIAN_RULE
+        notes.append(f"--videos {rs.videos}: the annotation files hold only the kept videos ({rule})")
     ann_info = {}
     for ann, db in chosen.items():
         subsets = Counter(e["subset"] for e in db.values())
         gt = sum(len(e["annotations"]) for e in db.values())
         blob = {"version": f"{aset.versions[ann]} [rehearsal]", "database": db,
-                "rehearsal": {"videos_per_split": rs.videos, "selection": SELECTION_RULE,
+                "rehearsal": {"videos_per_split": rs.videos,
+                              "selection": SELECTION_RULE if rs.pick == "shortest" else MEDIAN_RULE,
                               "of_videos": len(full[ann]), "note": BANNER}}
         sha = None if dry_run else _write_json(out / ann, blob)
         ann_info[ann] = {"videos": dict(subsets), "gt": gt, "sha256": sha}
@@ -220,7 +226,8 @@ def rehearse(rs: RehearsalSpec, out: str | os.PathLike[str], *, dry_run: bool = 
         summaries[fs.name] = FeatureSummary(fs.folder, fs.fmt, fs.channels, len(videos), steps, nbytes,
                                             full_steps * render.bytes_per_step(fs))
     record = RehearsalRecord(
-        dataset=rs.dataset, seed=rs.seed, videos_per_split=rs.videos, selection=SELECTION_RULE,
+        dataset=rs.dataset, seed=rs.seed, videos_per_split=rs.videos,
+        selection=SELECTION_RULE if rs.pick == "shortest" else MEDIAN_RULE,
         banner=BANNER, synthetic_features=True,
         annotation_source=Path(rs.annotations).name if rs.annotations else "public files",
         sources=aset.sources, annotations=ann_info, features=summaries, notes=notes)

@@ -31,6 +31,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "JSON; anet13 also BSN layout; epic100 also the EPIC training CSV)")
     p.add_argument("--videos", type=int, default=None, metavar="N",
                    help="keep N videos per split (quirk carriers first, then the shortest); default all")
+    p.add_argument("--pick", choices=["shortest", "median"], default="shortest",
+                   help="with --videos: the shortest videos (default; CI) or those closest to the "
+                   "median duration (typical sizes)")
     p.add_argument("--seed", type=int, default=0, help="seed of the synthetic features (default 0)")
     p.add_argument("--sources", default=str(DEFAULT_SOURCES),
                    help="folder of the public annotation files (plain or .gz; default: the repository's copies)")
@@ -50,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
 
     sets = None if args.features == "all" else tuple(s.strip() for s in args.features.split(",") if s.strip())
     spec = RehearsalSpec(dataset=args.dataset, source_dir=args.sources, feature_sets=sets,
-                         annotations=args.annotations, videos=args.videos, seed=args.seed)
+                         annotations=args.annotations, videos=args.videos, seed=args.seed,
+                         pick=args.pick)
     record = rehearse(spec, args.out, dry_run=args.dry_run)
     if args.json_out:
         print(json.dumps(record.to_json(), indent=1))
