@@ -486,9 +486,8 @@ def aggregate(
 ) -> AggregateResult:
     """Collect, check and summarise the records of ``experiment`` at ``scale`` (``schedule``:
     the records of ``sweep --schedule``, harness/schedule.py)."""
-    from harness.schedule import with_schedule
-
     from harness.experiments.paper_values import load_paper_values
+    from harness.schedule import with_schedule
 
     options = options or AggregateOptions()
     paper = paper or load_paper_values()

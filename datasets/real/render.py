@@ -64,8 +64,8 @@ def render_video(
             the prototypes are not rendered.
     """
     feats = signal.background(rng, length, fs.channels)  # [T, C] float64
-    for annotations, protos in groups:
-        _render_group(rng, feats, fs, fps, annotations, protos)
+    for gt, protos in groups:
+        _render_group(rng, feats, fs, fps, gt, protos)
     return feats.astype(np.float32)
 
 

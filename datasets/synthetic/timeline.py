@@ -13,7 +13,6 @@ interval, two rows: both classes are rendered).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path

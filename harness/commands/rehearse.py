@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     for ann, info in record.annotations.items():
         counts = ", ".join(f"{k} {v}" for k, v in info["videos"].items())
         print(f"{verb} {out / ann}: {counts} videos, {info['gt']} GT")
-    for name, fs in record.features.items():
+    for fs in record.features.values():
         size = "" if args.dry_run else f", {_mb(fs.bytes)}"
         print(f"{verb} {out / fs.folder}: {fs.videos} × .{fs.format}, C={fs.channels}, "
               f"{fs.steps:,} steps{size}; every video at full length: {_mb(fs.full_size_bytes)}")

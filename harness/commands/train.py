@@ -104,7 +104,6 @@ def _record(resolved, runner, *, status, error, started, result_fields, checkpoi
     from harness.manifest import collect_manifest
     from harness.records import RunRecord, best_on_test
     from harness.runner import describe_data
-
     from harness.schedule import is_rehearsal_root, schedule_of
 
     dataset, features, subset = describe_data(resolved.cfg)

@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import SOURCES
 from real_e2e import check_data, leaf
 
 from datasets.real import render
@@ -15,8 +16,6 @@ from datasets.real.rehearse import RECORD, RehearsalSpec, feature_array, rehears
 from datasets.real.specs import DATASETS, FEATURE_SETS
 from harness.cli import main
 from harness.errors import DataError
-
-from conftest import SOURCES
 
 #: (leaf config, dataset root, evaluated video set) for every real config of Tables 1-5
 CONFIGS = [

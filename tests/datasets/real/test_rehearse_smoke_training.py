@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 import torch
 from real_e2e import LOADERS, assert_result, leaf
-
 from test_rehearse_roots import CONFIGS
 
 WIDTHS = {
