@@ -95,7 +95,13 @@ def _print_summary(d) -> None:
 def _one_file(args) -> int:
     from harness.errors import ConfigError
     from harness.io import atomic_write_json
-    from reports.diagnosis import TIOU, DiagnosisOptions, diagnose, load_ground_truth, load_predictions
+    from reports.diagnosis import (
+        TIOU,
+        DiagnosisOptions,
+        diagnose,
+        load_ground_truth,
+        load_predictions,
+    )
 
     if not (args.ground_truth and args.predictions):
         raise ConfigError("diagnose: give EXPERIMENT, or --ground-truth and --predictions")

@@ -86,7 +86,8 @@ class SeedSummary:
         return {
             "interval": "95 % t-interval of the mean over seeds (paired: of the per-seed differences)",
             "methods": list(self.methods),
-            "per_run": {m: {str(s): v for s, v in runs.items()} for m, runs in self.per_run.items()},
+            "per_run": {m: {str(s): {p: (x if math.isfinite(x) else None) for p, x in v.items()}
+                            for s, v in runs.items()} for m, runs in self.per_run.items()},
             "per_method": {m: {p: i.to_json() for p, i in q.items()} for m, q in self.per_method.items()},
             "paired": {f"{a} - {b}": {p: i.to_json() for p, i in q.items()}
                        for (a, b), q in self.paired.items()},
