@@ -73,3 +73,15 @@ def test_pick_videos_is_spread_and_prediction_free(tmp_path):
     g, _ = write_case(tmp_path, gt, [])
     picked = [g.videos[v] for v in pick_videos(g, 3)]
     assert picked == ["v9", "v5", "v0"]  # 10, 6 (middle of the sorted list: position 4.5 -> 4), 1 GT
+
+
+def test_report_index_links_the_diagnosis(real_table1):
+    from reports.render import render_report
+
+    frames, output = real_table1
+    out = output.out_dir.parent / "with_diagnosis"
+    (out / "diagnosis").mkdir(parents=True)
+    (out / "diagnosis" / "index.html").write_text("<html></html>")
+    index = render_report(frames, out, formats=("html",)).index.read_text()
+    assert 'href="diagnosis/index.html"' in index
+    assert "diagnosis/index.html" not in (output.out_dir / "index.html").read_text()
