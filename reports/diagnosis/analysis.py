@@ -182,20 +182,23 @@ def sensitivity(
         edges, labels = bins[name]
         b_gt = bucket_index(gt.characteristic(name), edges)  # [G]
         b_gt_pad = np.append(b_gt, -2)  # index -1 (unmatched) -> -2
-        res = {}
-        for b, lab in enumerate(labels):
-            ap = np.full(num_classes, np.nan)
-            in_b = b_gt == b
-            counts = np.bincount(gt.label[in_b], minlength=num_classes)
-            for c in np.flatnonzero(counts):
-                o = orders[c]
-                mb = b_gt_pad[ev.matched[:, o]]  # [K, n] bucket of the matched GT, -2 none
-                keep = ((mb == -2) | (mb == b)).all(axis=0)
-                aps = [ap_n(ev.matched[k, o][keep] >= 0, float(counts[c]), nbar)
-                       for k in range(len(ev.matched))]
-                ap[c] = np.mean(aps)
-            res[lab] = float(np.nanmean(ap)) if np.isfinite(ap).any() else math.nan
-        out[name] = res
+        ap = np.full((len(labels), num_classes), np.nan)  # [B, C]
+        counts = np.zeros((len(labels), num_classes), dtype=np.int64)
+        valid = b_gt >= 0
+        np.add.at(counts, (b_gt[valid], gt.label[valid]), 1)
+        for c in range(num_classes):
+            if not counts[:, c].any():
+                continue
+            o = orders[c]
+            m = ev.matched[:, o]  # [K, n]
+            mb = b_gt_pad[m]  # [K, n] bucket of the matched GT, -2 none
+            unmatched = mb == -2
+            for b in np.flatnonzero(counts[:, c]):
+                keep = (unmatched | (mb == b)).all(axis=0)
+                aps = [ap_n(m[k][keep] >= 0, float(counts[b, c]), nbar) for k in range(len(m))]
+                ap[b, c] = np.mean(aps)
+        out[name] = {lab: float(np.nanmean(ap[b])) if np.isfinite(ap[b]).any() else math.nan
+                     for b, lab in enumerate(labels)}
     return out
 
 

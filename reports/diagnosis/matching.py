@@ -61,7 +61,7 @@ def video_pairs(preds: Predictions, gt: GroundTruth, floor: float) -> Pairs:
     iou = tiou(preds.start[p], preds.end[p], gt.start[g], gt.end[g])
     keep = iou >= floor
     p, g, iou = p[keep], g[keep], iou[keep]
-    order = np.lexsort((g, p))
+    order = np.argsort(p * (len(gt.gt_id) + 1) + g)  # by prediction, then GT row (keys distinct)
     p, g, iou = p[order], g[order], iou[order]
     return Pairs(p, g, iou, preds.label[p] == gt.label[g])
 
