@@ -63,20 +63,35 @@ def _test_data(cell, cache: dict) -> tuple[str, str | None]:
     return cache[key]
 
 
-def collect_groups(experiment, scale: str, results: Path, seeds, data_root) -> tuple[list[Group], list[str]]:
+def _ground_truth(record, cell, cache: dict, repo_root: Path) -> tuple[str, str | None]:
+    """(annotation file, subset) the run was evaluated on: the record's evaluator, else the config."""
+    ev = record.evaluator or {}
+    source, subset = ev.get("ground_truth_source"), ev.get("subset") or record.test_split
+    if source:
+        path = Path(source) if Path(source).is_absolute() else repo_root / source
+        return str(path), subset
+    ann_file, cfg_subset = _test_data(cell, cache)
+    return ann_file, subset or cfg_subset
+
+
+def collect_groups(experiment, scale: str, results: Path, seeds, data_root,
+                   repo_root: Path | None = None) -> tuple[list[Group], list[str]]:
     """The experiment's runs with predictions, grouped by data; also notes on what is missing."""
     from harness.aggregate import Problems, collect_cell
+    from harness.manifest import REPO_ROOT
+
+    repo_root = repo_root or REPO_ROOT
 
     problems = Problems()
     groups: dict[str, Group] = {}
     notes: list[str] = []
     cache: dict = {}
     seen: set = set()
-    for cell in experiment.cells(scale, data_root=data_root):
+    for cell in experiment.cells(scale, data_root=data_root, repo_root=repo_root):
         if cell.kind != "run" or cell.run_name in seen:
             continue
         seen.add(cell.run_name)
-        runs = collect_cell(cell, results, problems, seeds)
+        runs = collect_cell(cell, results, problems, seeds, repo_root=repo_root)
         if not runs.records:
             notes.append(f"{cell.row.label}: no runs under {results / cell.run_name}")
             continue
@@ -84,13 +99,13 @@ def collect_groups(experiment, scale: str, results: Path, seeds, data_root) -> t
         title = f"{cell.row.dataset} / {cell.row.features}" + (f" ({data})" if cell.stand_in else "")
         group = groups.setdefault(title, Group(title))
         method = cell.row.method + (f" {cell.row.variant}" if cell.row.variant else "")
-        ann_file, subset = _test_data(cell, cache)
         for seed, (folder, record) in runs.records.items():
             if not record.predictions or not (folder / record.predictions).is_file():
                 notes.append(f"{folder}: no predictions file; run left out")
                 continue
+            ann_file, subset = _ground_truth(record, cell, cache, repo_root)
             group.runs.setdefault(method, {})[seed] = RunInput(
-                method, seed, folder / record.predictions, ann_file, subset or record.test_split)
+                method, seed, folder / record.predictions, ann_file, subset)
     notes += [f"{kind}: {path}: {msg}" for path, kind, msg in problems]
     return [g for g in groups.values() if g.runs], notes
 

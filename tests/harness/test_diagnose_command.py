@@ -81,3 +81,43 @@ def test_group_of_runs_writes_page(tmp_path):
     for name in ("diagnosis.tex", "timelines_tridet.png", "timelines_actionformer.html",
                  "runs/tridet_seed1.json", "error_impact.png"):
         assert (tmp_path / "d" / name).is_file(), name
+
+
+def test_experiment_runs_are_collected_and_diagnosed(tmp_path):
+    """Fake run folders of two methods (the aggregation tests' layout) -> groups -> pages."""
+    sys.path.insert(0, str(ROOT / "tests" / "harness"))
+    from test_aggregate import A_KEY, B_KEY, _annotations, _write_run
+
+    from harness.experiments import experiment_from_dict
+    from harness.reporting.diagnosis import collect_groups, diagnose_group
+    from harness.sweep.plan import cell_hash
+
+    root = tmp_path / "repo"
+    (root / "harness" / "configs" / "cfg").mkdir(parents=True)
+    for name in ("a", "b"):
+        (root / "harness" / "configs" / "cfg" / f"{name}.py").write_text(
+            f"data_root = 'data'\nmodel = dict(type='{name}')\n")
+    exp = experiment_from_dict({"name": "t", "entries": [
+        {"table": 1, "dataset": "THUMOS14", "method": "CLTDR-GMG", "features": "I3D", "real": "cfg/a"},
+        {"table": 1, "dataset": "THUMOS14", "method": "ActionFormer", "features": "I3D", "real": "cfg/b"},
+    ]})
+    cells = {c.row.key: c for c in exp.cells("real", repo_root=root)}
+    ann = tmp_path / "ann.json"
+    gt = _annotations(ann)
+    for key, name, skill in ((A_KEY, "a", 0.9), (B_KEY, "b", 0.5)):
+        for s in range(3):
+            _write_run(tmp_path / "runs" / "cfg" / name / f"seed{s}", seed=s,
+                       config_hash=cell_hash(cells[key], root), gt=gt, ann=ann, skill=skill)
+    groups, notes = collect_groups(exp, "real", tmp_path / "runs", None, None, repo_root=root)
+    assert [g.title for g in groups] == ["THUMOS14 / I3D"] and not notes
+    assert {m: sorted(s) for m, s in groups[0].runs.items()} == {"CLTDR-GMG": [0, 1, 2],
+                                                                 "ActionFormer": [0, 1, 2]}
+    assert groups[0].runs["ActionFormer"][0].subset == "validation"
+    page, _ = diagnose_group(groups[0], tmp_path / "out", {}, 2, 5, 0.5)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    a = summary["per_method"]["CLTDR-GMG"]["average_mAP_N/all"]
+    b = summary["per_method"]["ActionFormer"]["average_mAP_N/all"]
+    diff = summary["paired"]["ActionFormer - CLTDR-GMG"]["average_mAP_N/all"]
+    assert a["n"] == b["n"] == diff["n"] == 3
+    assert abs(diff["mean"] - (b["mean"] - a["mean"])) < 1e-12
+    assert "ActionFormer − CLTDR-GMG" in page.read_text()

@@ -84,3 +84,21 @@ def test_class_names_and_missing_features(checkpoint, tmp_path, capsys):
     bad[bad.index("--features") + 1] = str(tmp_path / "none.npy")
     assert main(bad) == 2
     assert "none.npy: feature file not found" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="no CUDA device")
+def test_infer_on_gpu_matches_cpu(checkpoint, tmp_path):
+    from harness.cli import main
+
+    out = {}
+    for device in ("cpu", "cuda"):
+        args = ["infer", CONFIG, "--checkpoint", str(checkpoint / "epoch_1.pth"), "--trust",
+                "--features", str(checkpoint / "video_validation_0000.npy"), "--fps", "30",
+                "--top", "20", "--device", device, "--out", str(tmp_path / device)]
+        assert main(args) == 0
+        out[device] = json.loads((tmp_path / device / "detections.json").read_text())
+    assert out["cuda"]["device"].startswith("cuda")
+    a = out["cpu"]["results"]["video_validation_0000"]
+    b = out["cuda"]["results"]["video_validation_0000"]
+    assert len(a) == len(b)
+    np.testing.assert_allclose([d["score"] for d in a], [d["score"] for d in b], atol=1e-4)
