@@ -56,6 +56,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     e.add_argument("--timelines", type=int, default=4, metavar="N", help="videos per timeline page (0: none)")
     e.add_argument("--timeline-tiou", type=float, default=0.5, help="tIoU of the types on timelines")
     e.add_argument("--top-k", type=int, default=15, help="detections per video on timelines")
+    e.add_argument("--tables", default="results/tables",
+                   help="also write <tables>/<experiment>-<scale>/diagnosis/<group>.json (the "
+                   "committable summary; default results/tables; '' to skip)")
     p.add_argument("--out", default=None,
                    help="output folder (experiment default: reports/build/<experiment>-<scale>/diagnosis)")
 
@@ -132,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
         return _one_file(args)
     from harness.errors import ConfigError
     from harness.experiments import load_experiment
+    from harness.io import atomic_write_json
     from harness.reporting.diagnosis import (
         check_inputs,
         collect_groups,
@@ -159,6 +163,13 @@ def run(args: argparse.Namespace) -> int:
                                  args.timeline_tiou)
         pages.append((g.title, page))
         print(f"{g.title}: {sum(len(s) for s in g.runs.values())} runs -> {page}")
+        if args.tables:
+            table = Path(args.tables) / f"{experiment.name}-{args.scale}" / "diagnosis" / f"{slug(g.title)}.json"
+            summary = json.loads((page.parent / "summary.json").read_text())
+            atomic_write_json(table, {"experiment": experiment.name, "scale": args.scale,
+                                      "group": g.title, "options": kw,
+                                      **summary})
+            print(f"  summary -> {table}")
     index = write_index(out, f"Diagnosis of {experiment.name} ({args.scale} scale)", pages, notes)
     print(index)
     return 0
