@@ -74,6 +74,21 @@ def _options_kw(args) -> dict:
     return kw
 
 
+HEADLINE = [("average-mAP_N", "average_mAP_N/all")] + [
+    (f"gain w/o {t}", f"error_impact/{t}") for t in
+    ("double_detection", "wrong_label", "localization", "confusion", "background")]
+
+
+def _interval_text(name: str, iv: dict | None) -> str:
+    """``name +1.23 [0.50, 1.96] pts`` from an interval's JSON (points)."""
+    if not iv or iv.get("mean") is None:
+        return f"{name} –"
+    text = f"{name} {100 * iv['mean']:+.2f}"
+    if iv.get("low") is not None:
+        text += f" [{100 * iv['low']:+.2f}, {100 * iv['high']:+.2f}]"
+    return text + " pts"
+
+
 def _print_summary(d) -> None:
     pct = lambda x: "  –  " if x is None or not math.isfinite(x) else f"{100 * x:5.1f}"  # noqa: E731
     print(f"tIoU {', '.join(f'{t:g}' for t in d.tiou)}; {d.num_predictions} predictions; "
@@ -163,9 +178,11 @@ def run(args: argparse.Namespace) -> int:
                                  args.timeline_tiou)
         pages.append((g.title, page))
         print(f"{g.title}: {sum(len(s) for s in g.runs.values())} runs -> {page}")
+        summary = json.loads((page.parent / "summary.json").read_text())
+        for pair, q in summary["paired"].items():
+            print(f"  {pair}: " + "; ".join(_interval_text(name, q.get(path)) for name, path in HEADLINE))
         if args.tables:
             table = Path(args.tables) / f"{experiment.name}-{args.scale}" / "diagnosis" / f"{slug(g.title)}.json"
-            summary = json.loads((page.parent / "summary.json").read_text())
             atomic_write_json(table, {"experiment": experiment.name, "scale": args.scale,
                                       "group": g.title, "options": kw,
                                       **summary})

@@ -121,3 +121,21 @@ def test_experiment_runs_are_collected_and_diagnosed(tmp_path):
     assert a["n"] == b["n"] == diff["n"] == 3
     assert abs(diff["mean"] - (b["mean"] - a["mean"])) < 1e-12
     assert "ActionFormer − CLTDR-GMG" in page.read_text()
+
+
+def test_experiment_cli_prints_paired_differences_and_writes_the_table(tmp_path, monkeypatch, capsys):
+    import harness.reporting.diagnosis as diag
+
+    gt, pred = _case(tmp_path)
+    group = diag.Group("THUMOS14 / I3D", {m: {s: diag.RunInput(m, s, pred, str(gt), None) for s in (0, 1)}
+                                          for m in ("ActionFormer", "TriDet")})
+    monkeypatch.setattr(diag, "collect_groups", lambda *a, **k: ([group], ["a note"]))
+    code = main(["diagnose", "table1", "--out", str(tmp_path / "o"), "--tables", str(tmp_path / "t"),
+                 "--timelines", "0"])
+    assert code == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == str(tmp_path / "o" / "index.html")
+    assert any(line.strip().startswith("TriDet - ActionFormer: average-mAP_N +0.00") for line in out)
+    table = json.loads((tmp_path / "t" / "table1-synthetic" / "diagnosis" / "thumos14-i3d.json").read_text())
+    assert table["group"] == "THUMOS14 / I3D" and "TriDet - ActionFormer" in table["paired"]
+    assert "a note" in (tmp_path / "o" / "index.html").read_text()

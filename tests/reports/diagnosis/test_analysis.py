@@ -204,3 +204,23 @@ def test_agrees_with_loop_reference(tmp_path, seed, prefer):
         assert d.sensitivity["length"][labels[b]] == pytest.approx(v, abs=1e-12)
     for b, v in r["false_negative"]["length"].items():
         assert d.false_negative["length"][labels[b]] == pytest.approx(v, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_default_orders_agree_with_reference_without_ties(tmp_path, seed):
+    gt, preds = ref.random_case(seed, videos=6, preds=60)
+    preds = [(v, c, s, e, sc + i * 1e-7) for i, (v, c, s, e, sc) in enumerate(preds)]  # distinct
+    g, p = write_case(tmp_path, gt, preds)
+    d = diagnose(p, g, DiagnosisOptions(limit_factor=2))  # DETAD's (non-stable) orders
+    names = {f"c{c}": c for c in range(3)}
+    rp = [(int(p.video[i]), names[g.classes[p.label[i]]], p.start[i], p.end[i], p.score[i])
+          for i in range(len(p))]
+    rg = [(int(g.video[j]), names[g.classes[g.label[j]]], g.start[j], g.end[j])
+          for j in range(len(g.gt_id))]
+    r = ref.diagnose(rg, rp, limit=2)
+    assert d.average_mAP_N["all"] == pytest.approx(r["all"], abs=1e-12)
+    for t, v in r["impact"].items():
+        assert d.error_impact[t] == pytest.approx(v, abs=1e-12)
+    for grp, fr in r["profile"].items():
+        for t, v in fr.items():
+            assert d.false_positive_profile[grp][t] == pytest.approx(v, nan_ok=True, abs=1e-12)
