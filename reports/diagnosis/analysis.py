@@ -18,6 +18,7 @@ from reports.diagnosis.matching import (
     error_types,
     evaluate,
     video_pairs,
+    with_cut,
 )
 from reports.diagnosis.ranking import ap_n, nlargest_desc, sort_values_desc
 
@@ -253,7 +254,7 @@ def analyse(preds: Predictions, gt: GroundTruth, options: DiagnosisOptions) -> A
     ev_fp = evaluate(preds, gt, pairs, frame, o.tiou, 0.0, o.stable_ties, later)
     types_fp = error_types(preds, gt, pairs, ev_fp.matched, o.tiou, o.min_tiou,
                            o.prefer_same_label)
-    ev_fn = evaluate(preds, gt, pairs, full, o.tiou, o.fn_tau, o.stable_ties, later)
+    ev_fn = with_cut(ev_all, gt, o.fn_tau)
     return Analyses(ev_all, ev_fp, ev_fn, types_all, types_fp, frame)
 
 

@@ -137,6 +137,25 @@ def evaluate(
     return Evaluation(order, matched, ap, average, member)
 
 
+def with_cut(ev: Evaluation, gt: GroundTruth, tau: float) -> Evaluation:
+    """``ev`` re-scored with the minimum normalised precision ``tau`` (same frame and order:
+    DETAD's cut evaluation matches exactly as the uncut one, then cuts)."""
+    num_classes = len(gt.classes)
+    nbar = gt.average_num_instances
+    npos = np.bincount(gt.label, minlength=num_classes).astype(float)
+    matched = ev.matched.copy()
+    ap = np.zeros(ev.ap.shape)
+    for k in range(len(matched)):
+        for c in range(num_classes):
+            if npos[c] == 0:
+                continue
+            tp = matched[k, ev.order[c]] >= 0
+            kept = cut_low_precision(tp, npos[c], nbar, tau)
+            matched[k, ev.order[c][tp & ~kept]] = -1
+            ap[k, c] = ap_n(kept, npos[c], nbar)
+    return Evaluation(ev.order, matched, ap, float(ap.mean(axis=1).mean()), ev.member)
+
+
 def error_types(
     preds: Predictions, gt: GroundTruth, pairs: Pairs, matched: np.ndarray,
     thresholds: tuple[float, ...], min_tiou: float, prefer_same_label: bool = False,

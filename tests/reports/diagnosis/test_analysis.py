@@ -224,3 +224,19 @@ def test_default_orders_agree_with_reference_without_ties(tmp_path, seed):
     for grp, fr in r["profile"].items():
         for t, v in fr.items():
             assert d.false_positive_profile[grp][t] == pytest.approx(v, nan_ok=True, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cut_of_the_uncut_evaluation_equals_a_cut_evaluation(tmp_path, seed):
+    from reports.diagnosis.matching import evaluate, video_pairs, with_cut
+
+    gt, preds = ref.random_case(seed, videos=5, preds=80)
+    g, p = write_case(tmp_path, gt, preds)
+    pairs = video_pairs(p, g, 0.1)
+    full = np.arange(len(p))
+    ev = evaluate(p, g, pairs, full, (0.3, 0.5, 0.7), 0.0)
+    direct = evaluate(p, g, pairs, full, (0.3, 0.5, 0.7), 0.2)
+    cut = with_cut(ev, g, 0.2)
+    assert np.array_equal(cut.matched, direct.matched) and np.array_equal(cut.ap, direct.ap)
+    if seed == 0:  # this case's cut frees matches (the comparison is not vacuous)
+        assert (cut.matched >= 0).sum() < (ev.matched >= 0).sum()
