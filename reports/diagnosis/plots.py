@@ -132,6 +132,36 @@ def false_negative_figure(summary: SeedSummary, path: Path) -> Path:
                              "False-negative rate per bucket", False)
 
 
+PAIRED = [("average_mAP_N/all", "average-mAP$_N$")] + [
+    (f"error_impact/{t}", f"gain w/o {LABELS[t]}") for t in ERROR_TYPES[1:]]
+
+
+def paired_figure(summary: SeedSummary, path: Path) -> Path | None:
+    """Paired differences B − A (points) of the headline numbers: mean and 95 % interval."""
+    if not summary.paired:
+        return None
+    pairs = list(summary.paired)
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 + 0.32 * len(PAIRED) * len(pairs)))
+    y, ticks, labels = 0, [], []
+    for j, pair in enumerate(pairs):
+        q = summary.paired[pair]
+        for p, name in PAIRED:
+            iv = q.get(p)
+            if iv is not None and math.isfinite(iv.mean):
+                lo, hi = _err(iv)
+                ax.errorbar(iv.mean * 100, y, xerr=[[lo * 100], [hi * 100]], fmt="o",
+                            color=f"C{j}", capsize=3, markersize=4)
+            ticks.append(y)
+            labels.append(f"{pair[0]} − {pair[1]}: {name}")
+            y -= 1
+        y -= 0.5
+    ax.axvline(0, color="k", linewidth=0.8)
+    ax.set_yticks(ticks, labels, fontsize=7)
+    ax.set_xlabel("difference (points); 95 % t-interval over common seeds")
+    ax.set_title("Paired differences between methods", fontsize=11)
+    return _save(fig, path)
+
+
 def all_figures(summary: SeedSummary, folder: Path) -> dict[str, Path]:
     """Write every figure as PNG under ``folder``; name -> path."""
     return {
@@ -139,4 +169,5 @@ def all_figures(summary: SeedSummary, folder: Path) -> dict[str, Path]:
         "error_impact": error_impact_figure(summary, folder / "error_impact.png"),
         "sensitivity": sensitivity_figure(summary, folder / "sensitivity.png"),
         "false_negative": false_negative_figure(summary, folder / "false_negative.png"),
-    }
+    } | ({"paired_differences": paired_figure(summary, folder / "paired_differences.png")}
+         if summary.paired else {})

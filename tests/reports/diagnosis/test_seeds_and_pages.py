@@ -57,6 +57,8 @@ def test_figures_page_latex_and_timeline(tmp_path):
     s = summarise(runs)
     figs = all_figures(s, tmp_path / "figs")
     assert all(f.stat().st_size > 1000 for f in figs.values())
+    assert set(figs) == {"false_positive_profile", "error_impact", "sensitivity", "false_negative",
+                         "paired_differences"}
     page = html_page(s, "Diagnosis", {k: v.name for k, v in figs.items()}, {"A": "t.html"}, ["a note"])
     assert "B − A" in page and "a note" in page and "<script" not in page
     tex = latex_table(s, "caption with _ and %")
