@@ -95,7 +95,7 @@ BOOTSTRAP ?= 300
 run-experiment = \
 	$(PY) -m harness sweep $(1) $(SWEEP_ARGS) --jobs $(JOBS) && \
 	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) $(SCHED_ARG) --bootstrap $(BOOTSTRAP) && \
-	$(if $(2),$(PY) -m harness diagnose $(1) --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG) && ,)\
+	$(if $(2),$(PY) -m harness diagnose $(1) --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG) $(SCHED_ARG) && ,)\
 	$(PY) -m harness report $(1) --scale $(SCALE) $(SCHED_ARG) --aggregate never
 
 # Tables 1-5 (at synthetic scale each dataset x feature set is a preset x quality stand-in),
@@ -115,7 +115,7 @@ report: $(STAMP)
 
 # DETAD's error analysis of every run of EXP over seeds (reports/build/<EXP>-<SCALE>/diagnosis/)
 diagnose: $(STAMP)
-	$(PY) -m harness diagnose $(EXP) --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG)
+	$(PY) -m harness diagnose $(EXP) --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG) $(SCHED_ARG)
 
 # CI regression check on mAP drift (results/baselines/ci.json); METHODS=actionformer,tridet for a subset
 METHODS ?=
