@@ -86,3 +86,16 @@ def test_stamp_banner_on_html_and_latex(tmp_path):
     tex = (tmp_path / "latex" / "report.tex").read_text()
     assert "\\fbox" in tex and tex.index("SMOKE") > tex.index("\\begin{document}")
     assert stamp_banner(tmp_path, []) == 0
+
+
+def test_sweep_plan_under_smoke(tmp_path):
+    from harness.experiments import load_experiment
+    from harness.sweep import plan_sweep
+
+    plan = plan_sweep(load_experiment("table1"), scale="real", seeds=(0,), results=tmp_path,
+                      schedule="smoke", only="tridet/thumos14_i3d")
+    jobs = [r.job for r in plan.runs]
+    assert jobs and all("schedule=smoke" in j.cfg_options for j in jobs)
+    official = plan_sweep(load_experiment("table1"), scale="real", seeds=(0,), results=tmp_path,
+                          only="tridet/thumos14_i3d")
+    assert {j.expected_hash for j in jobs}.isdisjoint({r.job.expected_hash for r in official.runs})

@@ -61,3 +61,19 @@ def test_one_smoke_iteration_then_real_evaluation(rehearsal_roots, tmp_path, con
     assert runner.iter == 1  # 2 rehearsed training videos (ANet 16) = one batch
     assert THRESHOLDS[dataset] == len(outcome.result.tiou)
     assert_result(outcome, outcome.result.tiou, video_set)
+
+
+@pytest.mark.slow
+def test_train_command_records_smoke_and_rehearsal(rehearsal_roots, tmp_path, capsys):
+    import json
+
+    from harness.cli import main
+
+    opts = [f"{k}={v}" for k, v in _overrides("tridet/epic100_verb_slowfast", "").items() if k != "schedule"]
+    code = main(["train", str(leaf("tridet/epic100_verb_slowfast")), "--data-root", str(rehearsal_roots["epic100"]),
+                 "--schedule", "smoke", "--work-dir", str(tmp_path / "run"), "--cfg-options", *opts])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    record = json.loads((tmp_path / "run" / "record.json").read_text())
+    assert record["schedule"] == "smoke" and record["rehearsal"] is True and record["max_epochs"] == 1
+    assert "SMOKE SCHEDULE" in out and "REHEARSAL DATA" in out

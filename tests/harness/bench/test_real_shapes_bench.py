@@ -39,3 +39,8 @@ def test_train_probe_at_toy_width(tmp_path):
     probe = real_shapes.train_probe("actionformer", root, tmp_path / "work", iters=2, overrides=widths)
     assert probe["batch_size"] == 2 and probe["max_epochs"] == 35 and probe["peak_rss_gb"] > 0
     assert probe["infer_video_s"] > 0
+
+
+def test_cases_run_in_a_spawned_child():
+    res = real_shapes._in_child(("loading", ("anet13", "tridet/anet13_tsp", "tsp", 1), 1))
+    assert res["videos"] == 1 and res["steps_per_video"] > 0
