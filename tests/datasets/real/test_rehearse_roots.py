@@ -5,10 +5,10 @@ class signal along the real GT, determinism, the record, ``--annotations``, and
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SOURCES
 from real_e2e import check_data, leaf
 
 from datasets.real import render
@@ -17,6 +17,7 @@ from datasets.real.specs import DATASETS, FEATURE_SETS
 from harness.cli import main
 from harness.errors import DataError
 
+SOURCES = Path(__file__).resolve().parents[2] / "fixtures" / "real"
 #: (leaf config, dataset root, evaluated video set) for every real config of Tables 1-5
 CONFIGS = [
     *[(f"{m}/thumos14_{f}", "thumos14", "thumos14-test-2") for m in ("actionformer", "tridet", "cltdr_gmg")
