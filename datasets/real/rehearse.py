@@ -101,11 +101,11 @@ class RehearsalRecord:
         return asdict(self)
 
 
-def _fps(entry: dict, fs: FeatureSet) -> float:
+def _fps(entry: dict, fs: FeatureSet, where: str = "annotation file") -> float:
     if fs.fps is not None:
         return fs.fps
     if "fps" not in entry:
-        raise DataError(f"feature set {fs.name} reads fps per video but a video has none")
+        raise DataError(f"{where}: no 'fps' (the {fs.name} configs read fps per video)")
     return float(entry["fps"])
 
 
@@ -159,7 +159,8 @@ def _check_shared(out: Path, dataset: str) -> None:
                         f"{dataset} into another --out")
 
 
-def _groups(seed: int, spec: DatasetSpec, fs: FeatureSet, files: dict[str, dict], vid: str, protos: dict):
+def _groups(files: dict[str, dict], vid: str, protos: dict):
+    """(GT, prototypes) of every annotation file holding ``vid`` (EPIC: verb and noun)."""
     groups = []
     for ann, db in files.items():
         if ann.endswith("cuhk_val_simp_share.json") or vid not in db:
@@ -176,6 +177,7 @@ def rehearse(rs: RehearsalSpec, out: str | os.PathLike[str], *, dry_run: bool = 
     if not dry_run:
         _check_shared(out, rs.dataset)
     aset: AnnotationSet = load_annotations(rs.dataset, rs.source_dir, rs.annotations)
+    src = rs.annotations or spec.sources[0]
     full = dict(aset.files)
     chosen = {ann: converters.select_videos(db, spec.subsets, rs.videos, spec.must_keep, spec.min_seconds,
                                                     rs.pick)
@@ -211,17 +213,17 @@ def rehearse(rs: RehearsalSpec, out: str | os.PathLike[str], *, dry_run: bool = 
                   for ann, db in chosen.items()}
         steps = nbytes = 0
         for vid, entry in videos.items():
-            length = render.num_steps(entry["duration"], _fps(entry, fs), fs,
+            length = render.num_steps(entry["duration"], _fps(entry, fs, f"{src}: video {vid!r}"), fs,
                                       aset.covered.get(vid, 1.0), _early(rs.seed, vid))
             steps += length
             if not dry_run:
                 arr = render.render_video(render.rng_for(rs.seed, rs.dataset, fs.name, vid), length, fs,
-                                          _fps(entry, fs), _groups(rs.seed, spec, fs, chosen, vid, protos))
+                                          _fps(entry, fs, f"{src}: video {vid!r}"), _groups(chosen, vid, protos))
                 nbytes += render.write_feature(out / fs.rel_path(vid), arr, fs.fmt)
             done += 1
             if progress is not None:
                 progress(done, total)
-        full_steps = sum(render.num_steps(e["duration"], _fps(e, fs), fs, aset.covered.get(v, 1.0), _early(rs.seed, v))
+        full_steps = sum(render.num_steps(e["duration"], _fps(e, fs, f"{src}: video {v!r}"), fs, aset.covered.get(v, 1.0), _early(rs.seed, v))
                          for v, e in all_videos.items())
         summaries[fs.name] = FeatureSummary(fs.folder, fs.fmt, fs.channels, len(videos), steps, nbytes,
                                             full_steps * render.bytes_per_step(fs))

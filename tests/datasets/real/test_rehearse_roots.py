@@ -158,3 +158,11 @@ def test_check_data_clean_on_every_real_config(rehearsal_roots, config, dataset,
     code, out = check_data(leaf(config), rehearsal_roots[dataset], capsys)
     assert code == 0, out
     assert "ok: no errors" in out and video_set in out
+
+
+def test_user_file_without_fps_is_a_one_line_error(tmp_path, capsys):
+    user = tmp_path / "nofps.json"
+    user.write_text(json.dumps({"database": {"v1": {"subset": "Test", "duration": 5.0, "annotations": []}}}))
+    code = main(["rehearse", "thumos14", "--out", str(tmp_path / "r"), "--annotations", str(user)])
+    err = capsys.readouterr().err
+    assert code == 2 and "nofps.json: video 'v1': no 'fps'" in err and len(err.strip().splitlines()) == 1
