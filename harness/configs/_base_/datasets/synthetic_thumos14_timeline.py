@@ -2,7 +2,7 @@
 # seed 0): the 200 + 212 real videos with their real durations, 20 classes and GT intervals
 # (datasets/synthetic/timeline.py), features from the synthetic signal model at C = 64.
 # fps 30, stride 4, clip 16 as the other presets; max_seq_len 2304 and batch 2 as the real
-# THUMOS14 configs (real videos are up to 12,500 steps long). Written on first use.
+# THUMOS14 configs (real videos are up to 12,547 steps long). Written on first use.
 data_root = 'results/data/synthetic/thumos14-timeline-mid'
 num_classes = 20
 input_dim = 64
