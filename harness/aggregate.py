@@ -32,39 +32,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from harness import stats
+from harness.core import stats
+from harness.core.schemas import (
+    COMPARISON_SCHEMA,
+    PROBLEM_SCHEMA,
+    RUN_SCHEMA,
+    SUMMARY_SCHEMA,
+    check_schema,
+)
 from harness.experiments.paper_values import PaperValues, metric_label
 from harness.experiments.schema import Cell, Experiment
 from harness.manifest import REPO_ROOT
 from harness.records import RunRecord
 from harness.sweep.state import RECORD, read_record, seed_dirs
 
-RUN_SCHEMA = {
-    "experiment": "str", "scale": "str", "table": "int", "row_key": "str", "dataset": "str",
-    "task": "str", "method": "str", "variant": "str", "features": "str", "stand_in": "str",
-    "run_name": "str", "config": "str", "config_hash": "str", "seed": "int", "metric": "str",
-    "value": "float", "best_on_test": "float", "best_epoch": "Int", "epochs": "int",
-    "git_sha": "str", "git_dirty": "str", "wall_time_s": "float",
-}
-SUMMARY_SCHEMA = {
-    "experiment": "str", "scale": "str", "table": "int", "row_key": "str", "dataset": "str",
-    "task": "str", "method": "str", "variant": "str", "features": "str", "marks": "str",
-    "kind": "str", "stand_in": "str", "run_name": "str", "config_hash": "str", "metric": "str",
-    "n": "int", "seeds": "str", "mean": "float", "std": "float", "ci_low": "float",
-    "ci_high": "float", "pi_low": "float", "pi_high": "float", "min": "float", "max": "float",
-    "seed_boot_low": "float", "seed_boot_high": "float", "video_boot_low": "float",
-    "video_boot_high": "float", "video_boot_samples": "int", "paper": "float", "delta": "float",
-    "verdict": "str", "paper_flag": "str", "best_on_test_mean": "float",
-    "inflation_mean": "float", "excluded": "int", "note": "str",
-}
-COMPARISON_SCHEMA = {
-    "experiment": "str", "scale": "str", "a": "str", "b": "str", "a_label": "str",
-    "b_label": "str", "metric": "str", "seeds": "str", "n": "int", "mean_a": "float",
-    "mean_b": "float", "delta": "float", "welch_low": "float", "welch_high": "float",
-    "p_improve": "float", "p_low": "float", "p_high": "float", "video_delta_low": "float",
-    "video_delta_high": "float", "note": "str",
-}
-PROBLEM_SCHEMA = {"path": "str", "kind": "str", "message": "str"}
 SYNTHETIC_NOTE = "synthetic stand-in: not comparable with the paper's number"
 
 
@@ -114,26 +95,6 @@ class Problems(list):
         item = (str(path), kind, message)
         if item not in self:  # run folders shared by several rows are read once per row
             self.append(item)
-
-
-def check_schema(df: pd.DataFrame, schema: dict[str, str], name: str) -> pd.DataFrame:
-    """Cast ``df`` to the declared columns and kinds, in order; raise if anything is off.
-
-    Kinds: ``str``, ``int``, ``Int`` (nullable int), ``float``.
-    """
-    if list(df.columns) != list(schema):
-        raise ValueError(f"{name}: columns {list(df.columns)} != declared {list(schema)}")
-    casts = {"str": "str", "int": "int64", "Int": "Int64", "float": "float64"}
-    df = df.astype({c: casts[k] for c, k in schema.items()})
-    checks = {
-        "str": lambda s: pd.api.types.is_string_dtype(s) or s.dtype == object,
-        "int": lambda s: str(s.dtype) == "int64", "Int": lambda s: str(s.dtype) == "Int64",
-        "float": lambda s: str(s.dtype) == "float64",
-    }
-    bad = [c for c, k in schema.items() if not checks[k](df[c])]
-    if bad:
-        raise ValueError(f"{name}: columns {bad} do not have their declared types")
-    return df
 
 
 def record_metrics(record: RunRecord) -> dict[str, float]:
@@ -424,7 +385,7 @@ def compare_cells(
     experiment: Experiment, scale: str, by_key: dict[str, CellRuns], flags: dict[str, _Flags],
     draws: dict, options: AggregateOptions,
 ) -> pd.DataFrame:
-    """Paired comparisons A vs B on the seeds both have (see :mod:`harness.stats`)."""
+    """Paired comparisons A vs B on the seeds both have (see :mod:`harness.core.stats`)."""
     rows = []
     for comp in experiment.comparisons:
         a, b = by_key.get(comp.a), by_key.get(comp.b)

@@ -15,13 +15,12 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from harness.core.schemas import CURVE_SELECTION, RESULT_SELECTION
 from harness.io import atomic_write_json
 from harness.manifest import RunManifest
 
 SCHEMA_VERSION = 1
 STATUSES = ("ok", "failed")
-RESULT_SELECTION = "last epoch, EMA weights, test split"
-CURVE_SELECTION = "best epoch on the test split (test-set selection, optimistic; not the result)"
 
 
 @dataclass(frozen=True)

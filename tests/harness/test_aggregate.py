@@ -12,16 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from harness import stats
-from harness.aggregate import (
-    COMPARISON_SCHEMA,
-    RUN_SCHEMA,
-    SUMMARY_SCHEMA,
-    AggregateOptions,
-    aggregate,
-    check_schema,
-    write_tables,
-)
+from harness.aggregate import AggregateOptions, aggregate, write_tables
+from harness.core import stats
+from harness.core.schemas import COMPARISON_SCHEMA, RUN_SCHEMA, SUMMARY_SCHEMA, check_schema
 from harness.experiments import experiment_from_dict
 from harness.manifest import RunManifest
 from harness.metrics import evaluate_detection, write_predictions

@@ -1,4 +1,4 @@
-"""Seed statistics (harness.stats) and the video-level bootstrap (harness.metrics.bootstrap)
+"""Seed statistics (harness.core.stats) and the video-level bootstrap (harness.metrics.bootstrap)
 against hand-computed values, scipy and the evaluator."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats as st
 
-from harness import stats
+from harness.core import stats
 from harness.metrics import evaluate_detection
 from harness.metrics.bootstrap import (
     detection_flags,
