@@ -94,17 +94,26 @@ def load_config(
     overrides: dict[str, Any] | None = None,
     data_root: str | os.PathLike[str] | None = None,
 ):
-    """``Config.fromfile`` + ``--cfg-options`` + data root, with one-line errors."""
+    """``Config.fromfile`` + ``--cfg-options`` + data root, with one-line errors.
+
+    ``config`` may name an ablation variant (``harness.experiments.variants``): its parent
+    leaf is loaded and the variant's switch merged before ``overrides``.
+    """
     from mmengine.config import Config
 
+    from harness.experiments.variants import resolve_config
+
     path = Path(config)
-    if not path.is_file():
+    source, variant = resolve_config(path)  # an ablation variant: its parent leaf + one switch
+    if not source.is_file():
         raise ConfigError(f"{path}: config file not found")
     try:
-        cfg = Config.fromfile(str(path))
+        cfg = Config.fromfile(str(source))
     except Exception as exc:  # mmengine raises many types for a bad file
         raise ConfigError(f"{path}: cannot load config ({_one_line(exc)})") from exc
     object.__setattr__(cfg, "__class__", _text_cache_class())
+    if variant:
+        cfg.merge_from_dict(variant)
     if overrides:
         try:
             cfg.merge_from_dict(dict(overrides))

@@ -5,7 +5,8 @@ Each table lists its rows explicitly (method, features, task/variant) — the sa
 a row to its configs:
 
 Real scale: ``harness/configs/<model>/<dataset>_<features>.py`` (``REAL_STEMS``); ablation rows
-``cltdr_gmg/thumos14_internvideo2_6b_<variant>.py`` (``VARIANT_SUFFIX``), the full-model row of
+``cltdr_gmg/thumos14_internvideo2_6b_<variant>.py`` (``VARIANT_SUFFIX``; the leaf plus the switch
+declared in :mod:`harness.experiments.variants`), the full-model row of
 each ablation table being the Table 1 config itself (one set of runs, shown in every table).
 
 Synthetic scale (labelled as such everywhere): ``<model>/synthetic_<preset>.py`` with a
