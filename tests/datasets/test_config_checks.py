@@ -10,7 +10,8 @@ import pytest
 from datasets.annotations import video_set_label
 from datasets.config_checks import check_evaluator, evaluator_targets
 from datasets.scan import dedup_rows
-from harness.metrics import EvaluationWarning, MAPResult, TemporalMAPMetric
+from harness.metrics import EvaluationWarning, MAPResult
+from harness.metrics.tal_map import TemporalMAPMetric
 
 THR = [0.5]
 
