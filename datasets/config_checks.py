@@ -73,7 +73,7 @@ def _dataset_findings(ev: dict, ds: dict, subset: str, source: str) -> list[Find
 
 def _score_file_findings(path: str, kept: list[VideoAnnotation], lmap: dict[str, int]) -> list[Finding]:
     """External classifier scores: readable, one vector per evaluated video, class order = label ids."""
-    from models.postprocess import load_external_scores
+    from models.postprocess import load_external_scores  # torch: only when a score file is checked
 
     try:
         scores, names = load_external_scores(path)

@@ -4,6 +4,8 @@
   only its kernel: ``harness.registry``, ``harness.errors``, ``harness.io``, ``harness.core.*``.
 - The kernel imports neither the application nor the libraries.
 - ``models`` never imports ``baselines``.
+- A function-local import in a library or the kernel says why (a comment on its line or the
+  line above: it saves start-up time, e.g. torch only for ``.pt`` files).
 """
 
 from __future__ import annotations
@@ -98,3 +100,26 @@ def test_kernel_imports_neither_application_nor_libraries():
 def test_models_never_import_baselines():
     bad = violations(files_of("models"), lambda name: not within(name, ("baselines",)))
     assert not bad, "models/ imports baselines/:\n" + "\n".join(bad)
+
+
+def function_local_imports(path: Path) -> list[tuple[int, str]]:
+    """(line, source line) of every import inside a function of the file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tree = ast.parse("\n".join(lines), filename=str(path))
+    out = set()
+    for fn in ast.walk(tree):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out |= {(n.lineno, lines[n.lineno - 1]) for n in ast.walk(fn)
+                    if isinstance(n, (ast.Import, ast.ImportFrom))}
+    return sorted(out)
+
+
+def test_function_local_imports_of_libraries_and_kernel_say_why():
+    bad = []
+    for f in files_of(*LIBRARIES) + kernel_files():
+        lines = f.read_text(encoding="utf-8").splitlines()
+        for line, text in function_local_imports(f):
+            above = lines[line - 2].strip() if line >= 2 else ""
+            if "#" not in text and not above.startswith("#"):
+                bad.append(f"{f.relative_to(ROOT)}:{line}: {text.strip()}")
+    assert not bad, "function-local imports without a reason:\n" + "\n".join(bad)
