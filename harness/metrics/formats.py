@@ -129,13 +129,14 @@ def _columns_of_clean_file(results: dict) -> dict[str, np.ndarray] | None:
         return None
     if dets and set(map(len, segs)) != {2}:
         return None
-    if not set(map(type, itertools.chain.from_iterable(segs))) <= numbers:
+    flat = list(itertools.chain.from_iterable(segs))  # [2N] start, end, start, ...
+    if not set(map(type, flat)) <= numbers:
         return None
     label_types = set(map(type, labels))
     if not (label_types <= {int} or label_types == {str}):
         return None
     try:
-        bounds = np.array(segs, dtype=np.float64).reshape(len(dets), 2)  # [N, 2]
+        bounds = np.array(flat, dtype=np.float64).reshape(len(dets), 2)  # [N, 2]
         score = np.array(scores, dtype=np.float64)  # [N]
         label = np.array(labels, dtype=np.int64 if label_types <= {int} else object)  # [N]
     except (OverflowError, ValueError):
