@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
+from harness.experiments.variants import resolve_config
 
 RUNS_ROOT = Path("results") / "runs"
 RUN_SPECIFIC_KEYS = ("work_dir", "randomness", "launcher", "resume", "load_from", "experiment_name")
@@ -99,8 +100,6 @@ def load_config(
     leaf is loaded and the variant's switch merged before ``overrides``.
     """
     from mmengine.config import Config
-
-    from harness.experiments.variants import resolve_config
 
     path = Path(config)
     source, variant = resolve_config(path)  # an ablation variant: its parent leaf + one switch
