@@ -10,12 +10,13 @@ newest record) is kept; the other records are excluded and the cell's note says 
 
 Outputs (:func:`write_tables`, atomically, under ``results/tables/<experiment>-<scale>/``):
 
-- ``runs.csv``: one row per (run, metric, row filled) — :data:`RUN_SCHEMA`;
+- ``runs.csv``: one row per (run, metric, row filled) — :data:`~harness.core.schemas.RUN_SCHEMA`;
 - ``summary.csv``: one row per (cell, metric) — n, mean, sample std, 95 % t-interval,
   prediction interval, min, max, seed bootstrap (n >= 10), video-level bootstrap CI, the paper's
   value, Δ = ours − paper and the verdict (real scale, n >= 3), best-on-test means and the
-  inflation best − last — :data:`SUMMARY_SCHEMA`;
-- ``comparisons.csv``: paired comparisons on common seeds — :data:`COMPARISON_SCHEMA`;
+  inflation best − last — :data:`~harness.core.schemas.SUMMARY_SCHEMA`;
+- ``comparisons.csv``: paired comparisons on common seeds —
+  :data:`~harness.core.schemas.COMPARISON_SCHEMA`;
 - ``problems.csv`` and ``meta.json`` (options, bootstrap seed, counts).
 
 mAP values are in percent, like the paper's.
