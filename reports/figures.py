@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from harness import stats
+from harness.core import stats
 from harness.io import atomic_write_bytes
 from reports.tables import RowView, TableView
 

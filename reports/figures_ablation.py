@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from harness.experiments.paper import VARIANT_SUFFIX
+from harness.core.ablations import VARIANT_SUFFIX
 from reports.figures import PALETTE, FigureFile, plain, save
 from reports.params import ParamCount
 from reports.tables import TableView

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from harness.aggregate import COMPARISON_SCHEMA, PROBLEM_SCHEMA, RUN_SCHEMA, SUMMARY_SCHEMA
+from harness.core.schemas import COMPARISON_SCHEMA, PROBLEM_SCHEMA, RUN_SCHEMA, SUMMARY_SCHEMA
 from harness.errors import DataError
 
 FILES = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from harness.records import RESULT_SELECTION
+from harness.core.schemas import RESULT_SELECTION
 from reports.frames import AggregateFrames, finite
 from reports.layout import (
     CITATIONS,
