@@ -1,0 +1,1 @@
+"""Pure building blocks (no torch, no run folders) that libraries may import."""
