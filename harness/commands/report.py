@@ -117,6 +117,12 @@ def run(args: argparse.Namespace) -> int:
         with console.status("counting Table 8 parameters (building its models) ..."):
             params = table8_counts(experiment)
     infos = load_run_infos(frames.runs, Path(args.results))
+    claims = []
+    if experiment.comparisons:
+        from harness.reporting.claims import experiment_claims
+
+        claims = experiment_claims(experiment, frames.runs, frames.comparisons, args.scale,
+                                   float(frames.meta.get("confidence", 0.95)))
     sha, dirty = git_state()
     commit = (sha[:12] + (" (dirty)" if dirty else "")) if sha else "unknown"
     out = Path(args.out) if args.out else DEFAULT_OUT / f"{experiment.name}-{args.scale}"
@@ -128,7 +134,11 @@ def run(args: argparse.Namespace) -> int:
             bar.update(task, description=description, completed=done, total=total)
 
         output = render_report(frames, out, formats=formats, params=params, infos=infos,
-                               report_commit=commit, progress=progress)
+                               report_commit=commit, progress=progress, claims=claims)
+    if claims:
+        from harness.reporting.claims import write_claims_csv
+
+        write_claims_csv(claims, out / "claims.csv")
     console.print(f"{len(output.files)} files, {len(output.figures)} figures in {out}")
     if args.pdf:
         if "latex" not in formats:

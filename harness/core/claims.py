@@ -167,7 +167,7 @@ def evaluate(claim: Claim, a: Sequence[float], b: Sequence[float], *, seeds: str
     nan = math.nan
     base = dict(claim=claim, n=n, seeds=seeds, p_improve=p_improve[0], p_low=p_improve[1],
                 p_high=p_improve[2], video_low=video[0], video_high=video[1],
-                synthetic=synthetic, alpha=1.0 - confidence)
+                synthetic=synthetic, alpha=round(1.0 - confidence, 10))
     if len(x) < 2 or len(y) < 2:
         d = float(x.mean() - y.mean()) if len(x) and len(y) else nan
         return ClaimResult(mean_a=float(x.mean()) if len(x) else nan,

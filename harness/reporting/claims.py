@@ -55,7 +55,7 @@ def evaluate_claims(claims: list[Claim], runs: pd.DataFrame, comparisons: pd.Dat
         out.append(evaluate(c, [va[s] for s in common], [vb[s] for s in common],
                             seeds=",".join(map(str, common)), p_improve=p, video=video,
                             confidence=confidence, synthetic=scale == "synthetic"))
-    return decide(out, alpha=1.0 - confidence)
+    return decide(out, alpha=round(1.0 - confidence, 10))
 
 
 def experiment_claims(experiment: Experiment, runs: pd.DataFrame, comparisons: pd.DataFrame,
