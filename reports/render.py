@@ -123,6 +123,7 @@ def _write_latex(out: Path, views: list[TableView], frames: AggregateFrames,
             check_headers=[latex.Tex(c.tex) for c in v.checks],
             headers=[latex.Tex(c.tex) for c in v.columns], groups=_latex_groups(v),
             flagged=v.flagged_rows, row_notes=row_notes(v, infos), provenance=prov,
+            inflation_note=figs.inflation_note(v, frames.runs),
         )
         written.append(atomic_write_text(tex / f"table{v.table}.tex",
                                          env.get_template("table.tex.j2").render(**ctx)))
@@ -153,7 +154,8 @@ def _write_html(out: Path, views: list[TableView], frames: AggregateFrames, prov
     for v in views:
         page = env.get_template("table.html.j2").render(
             view=v, figures=by_table.get(v.table, []), row_notes=row_notes(v, infos),
-            class_ap=class_ap(v, infos), **common)
+            class_ap=class_ap(v, infos), inflation_note=figs.inflation_note(v, frames.runs),
+            **common)
         written.append(atomic_write_text(out / f"table{v.table}.html", page))
     if claims:
         ctx = {**claims_view.page_context(claims, frames.synthetic), **common}
