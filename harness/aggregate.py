@@ -44,7 +44,7 @@ RUN_SCHEMA = {
     "task": "str", "method": "str", "variant": "str", "features": "str", "stand_in": "str",
     "run_name": "str", "config": "str", "config_hash": "str", "seed": "int", "metric": "str",
     "value": "float", "best_on_test": "float", "best_epoch": "Int", "epochs": "int",
-    "git_sha": "str", "git_dirty": "str", "wall_time_s": "float",
+    "git_sha": "str", "git_dirty": "str", "wall_time_s": "float", "code_fingerprint": "str",
 }
 SUMMARY_SCHEMA = {
     "experiment": "str", "scale": "str", "table": "int", "row_key": "str", "dataset": "str",
@@ -252,6 +252,7 @@ def tidy_runs(experiment: str, scale: str, cells: list[CellRuns]) -> pd.DataFram
                     epochs=rec.epochs, git_sha=rec.manifest.git_sha or "",
                     git_dirty="" if rec.manifest.git_dirty is None else str(rec.manifest.git_dirty),
                     wall_time_s=rec.wall_time_s,
+                    code_fingerprint=rec.manifest.code_fingerprint,
                 ))
     df = pd.DataFrame(rows, columns=list(RUN_SCHEMA))
     return check_schema(df, RUN_SCHEMA, "runs")
@@ -530,6 +531,9 @@ def aggregate(
         excluded_records=int(sum(c.excluded for c in cells)), problems=len(problems),
         created=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         hardware="; ".join(_hardware_summaries(cells)) or None,
+        versions="; ".join(sorted({", ".join(f"{k} {v}" for k, v in rec.manifest.versions.items())
+                                   for c in cells for _f, rec in c.records.values()
+                                   if rec.manifest.versions})) or None,
         schemas=dict(runs=RUN_SCHEMA, summary=SUMMARY_SCHEMA, comparisons=COMPARISON_SCHEMA,
                      problems=PROBLEM_SCHEMA),
     )

@@ -176,7 +176,7 @@ def render_report(
     params: list[ParamCount] | None = None, infos: dict[tuple[str, int], RunInfo] | None = None,
     report_commit: str = "unknown", rendered: str | None = None,
     progress: Progress | None = None, claims: list[ClaimResult] | None = None,
-    stale: str = "",
+    stale: str = "", code_fingerprint: str = "",
 ) -> ReportOutput:
     """Render ``frames`` into ``out_dir``.
 
@@ -191,6 +191,7 @@ def render_report(
         progress: called as ``progress(description, done, total)``.
         claims: the decided claims (:mod:`harness.core.claims`); None/empty = no Claims page.
         stale: a freshness warning shown as a banner on every page ('' = none).
+        code_fingerprint: the provenance line on code fingerprints (runs vs working tree).
     """
     bad = [f for f in formats if f not in FORMATS]
     if bad:
@@ -198,7 +199,8 @@ def render_report(
     out, params, infos = Path(out_dir), list(params or []), infos or {}
     claims = list(claims or [])
     views = build_tables(frames, counted_millions(params))
-    prov = build_provenance(frames, infos, report_commit=report_commit, rendered=rendered)
+    prov = build_provenance(frames, infos, report_commit=report_commit, rendered=rendered,
+                            code_fingerprint=code_fingerprint)
     total, done = len(views) + len(formats), 0
     by_table: dict[int, list[figs.FigureFile]] = {}
     for v in views:

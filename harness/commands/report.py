@@ -123,6 +123,12 @@ def run(args: argparse.Namespace) -> int:
 
         claims = experiment_claims(experiment, frames.runs, frames.comparisons, args.scale,
                                    float(frames.meta.get("confidence", 0.95)))
+    from harness.manifest import REPO_ROOT
+    from harness.reporting.freshness import code_check
+
+    banner, code_line = code_check(frames.runs, REPO_ROOT)
+    if banner:
+        console.print(banner)
     sha, dirty = git_state()
     commit = (sha[:12] + (" (dirty)" if dirty else "")) if sha else "unknown"
     out = Path(args.out) if args.out else DEFAULT_OUT / f"{experiment.name}-{args.scale}"
@@ -134,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
             bar.update(task, description=description, completed=done, total=total)
 
         output = render_report(frames, out, formats=formats, params=params, infos=infos,
-                               report_commit=commit, progress=progress, claims=claims)
+                               report_commit=commit, progress=progress, claims=claims,
+                               stale=banner, code_fingerprint=code_line)
     if claims:
         from harness.reporting.claims import write_claims_csv
 
