@@ -2,8 +2,10 @@
 
 Renders ``<tables>/<experiment>-<scale>/`` (written by ``python -m harness aggregate``) into
 ``<out>`` (default ``reports/build/<experiment>-<scale>/``): ``index.html`` and one page per
-table, ``latex/table<N>.tex`` plus the standalone ``latex/report.tex``, and the figures. The
-last line printed is the path of the index page.
+table, ``claims.html`` and ``claims.csv`` (the paper's claims with Holm-corrected verdicts,
+:mod:`harness.reporting.claims`), ``latex/table<N>.tex``, ``latex/claims.tex`` plus the
+standalone ``latex/report.tex``, and the figures. The last line printed is the path of the
+index page. Runs whose code fingerprint differs from the working tree's get a banner.
 
 Aggregation (``--aggregate``): ``auto`` (default) aggregates first when the aggregate is
 missing, or when the run folders under ``--results`` hold ok records the aggregate has not
