@@ -107,8 +107,8 @@ def families(results: list[ClaimResult]) -> list[Family]:
             seen.add(pair)
         kinds = {r.claim.kind for r in rs}
         kind_text = ("two-sided Welch t-tests" if kinds == {BEATS} else
-                     "two one-sided Welch t-tests (TOST) for equivalence within "
-                     f"±{rs[0].claim.margin:g} mAP")
+                     "one-sided Welch t-tests of non-inferiority (A not worse by "
+                     f"{rs[0].claim.margin:g} mAP or more)")
         out.append(Family(table, rs[0].family_size, rs[0].alpha, kind_text, tuple(lines),
                           summarize(rs).line()))
     return out

@@ -72,12 +72,17 @@ def test_holm_family_is_the_table():
     assert out[1].p_holm == pytest.approx(min(1.0, 20 * a.p_value))
 
 
-def test_equivalence_claims():
-    tight = evaluate(_claim(kind=MATCHES, margin=1.0), [50.0, 50.1, 49.9, 50.05],
+def test_non_inferiority_claims():
+    close = evaluate(_claim(kind=MATCHES, margin=1.0), [50.0, 50.1, 49.9, 50.05],
                      [50.1, 50.0, 49.95, 50.0])
-    far = evaluate(_claim(kind=MATCHES, margin=1.0, b="C"), [55.0, 55.1, 54.9], [50, 50.1, 49.9])
-    out = decide([tight, far])
-    assert [r.verdict for r in out] == [SUPPORTED, CONTRADICTED]
+    better = evaluate(_claim(kind=MATCHES, margin=1.0, b="C"), [55.0, 55.1, 54.9], [50, 50.1, 49.9])
+    worse = evaluate(_claim(kind=MATCHES, margin=1.0, b="D"), [45.0, 45.1, 44.9], [50, 50.1, 49.9])
+    out = decide([close, better, worse])
+    assert [r.verdict for r in out] == [SUPPORTED, SUPPORTED, CONTRADICTED]
+    # the p-value is the one-sided Welch test of H0: delta <= -margin
+    a, b = np.array([50.0, 50.1, 49.9, 50.05]), np.array([50.1, 50.0, 49.95, 50.0])
+    ref = st.ttest_ind(a + 1.0, b, equal_var=False, alternative="greater").pvalue
+    assert close.p_value == pytest.approx(ref)
     noisy = decide([evaluate(_claim(kind=MATCHES, margin=1.0), [50, 53, 47], [51, 49, 50])])[0]
     assert noisy.verdict == UNRESOLVED and noisy.seeds_needed is not None
 
