@@ -308,11 +308,31 @@ def group_rows(layout: TableLayout, rows: list[RowView]) -> tuple[GroupView, ...
     return tuple(GroupView(buckets[k][0], tuple(_rank(buckets[k][1]))) for k in keys)
 
 
-def _comparisons(frames: AggregateFrames, table: int) -> tuple[ComparisonView, ...]:
+def _label_of(key: str, other: str, rows: list[RowView], fallback: str) -> str:
+    """The printed label of row ``key``; when another row of the table holds the same runs
+    (same config hash) in ``other``'s group (Table 9: the full model is both ``cls=...`` and
+    ``reg=...``), that row's label."""
+    by_key = {r.key: r for r in rows}
+    row, peer = by_key.get(key), by_key.get(other)
+    if row is None:
+        return fallback
+    if peer is not None and row.variant and peer.variant:
+        group = peer.variant.partition("=")[0]
+        same = [r for r in rows if r.config_hash and r.config_hash == row.config_hash
+                and r.variant.partition("=")[0] == group]
+        row = same[0] if same else row
+    parts = [row.task, row.label, row.features if not row.variant else ""]
+    return " / ".join(p for p in parts if p)
+
+
+def _comparisons(frames: AggregateFrames, table: int,
+                 rows: list[RowView] | None = None) -> tuple[ComparisonView, ...]:
     c = frames.comparisons
     c = c[(c["metric"] == "avg") & c["a"].str.startswith(f"{table}|")]
+    rows = rows or []
     return tuple(
-        ComparisonView(a=r.a_label, b=r.b_label, n=int(r.n), delta=finite(r.delta),
+        ComparisonView(a=_label_of(r.a, r.b, rows, r.a_label), b=_label_of(r.b, r.a, rows, r.b_label),
+                       n=int(r.n), delta=finite(r.delta),
                        low=finite(r.welch_low), high=finite(r.welch_high),
                        p_improve=finite(r.p_improve), p_low=finite(r.p_low),
                        p_high=finite(r.p_high), note=r.note,
@@ -335,7 +355,7 @@ def build_table(frames: AggregateFrames, table: int,
     rows = [build_row(table, g, layout, params or {})
             for _, g in s.groupby("row_key", sort=False)]
     return TableView(table=table, layout=layout, scale=frames.scale,
-                     groups=group_rows(layout, rows), comparisons=_comparisons(frames, table))
+                     groups=group_rows(layout, rows), comparisons=_comparisons(frames, table, rows))
 
 
 def build_tables(frames: AggregateFrames,
