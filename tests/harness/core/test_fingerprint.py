@@ -56,3 +56,11 @@ def test_freshness_banner_only_when_runs_differ(tmp_path):
     runs.loc[2, "code_fingerprint"] = "0123456789abcdef"
     banner, _ = code_check(runs, root)
     assert banner.startswith("Not fresh: 1 of 2 runs") and "0123456789abcdef" in banner
+
+
+def test_manifest_records_the_working_tree_fingerprint():
+    from harness.manifest import REPO_ROOT, collect_manifest
+
+    m = collect_manifest(config_hash="h", seed=0)
+    assert m.code_fingerprint == code_fingerprint(REPO_ROOT) and len(m.code_fingerprint) == 16
+    assert m.to_json()["code_fingerprint"] == m.code_fingerprint
