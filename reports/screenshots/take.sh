@@ -29,7 +29,7 @@ for f in sorted(src.glob("*.png")):
     im = Image.open(f).convert("RGB")
     im = im.resize((700, round(im.height * 700 / im.width)), Image.LANCZOS)
     name = "pdf-table1.png" if f.name.startswith("pdf-table1") else f.name
-    im.quantize(colors=32).save(dst / name, optimize=True)
+    im.quantize(colors=64).save(dst / name, optimize=True)
     print(dst / name, (dst / name).stat().st_size // 1024, "KiB")
 PYEOF
 rm -rf "$tmp"
