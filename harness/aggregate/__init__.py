@@ -114,6 +114,9 @@ def aggregate(
         excluded_records=int(sum(c.excluded for c in cells)), problems=len(problems),
         created=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         hardware="; ".join(_hardware_summaries(cells)) or None,
+        versions="; ".join(sorted({", ".join(f"{k} {v}" for k, v in rec.manifest.versions.items())
+                                   for c in cells for _f, rec in c.records.values()
+                                   if rec.manifest.versions})) or None,
         schemas=dict(runs=RUN_SCHEMA, summary=SUMMARY_SCHEMA, comparisons=COMPARISON_SCHEMA,
                      problems=PROBLEM_SCHEMA),
     )

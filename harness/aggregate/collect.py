@@ -156,6 +156,7 @@ def tidy_runs(experiment: str, scale: str, cells: list[CellRuns]) -> pd.DataFram
                     epochs=rec.epochs, git_sha=rec.manifest.git_sha or "",
                     git_dirty="" if rec.manifest.git_dirty is None else str(rec.manifest.git_dirty),
                     wall_time_s=rec.wall_time_s,
+                    code_fingerprint=rec.manifest.code_fingerprint,
                 ))
     df = pd.DataFrame(rows, columns=list(RUN_SCHEMA))
     return check_schema(df, RUN_SCHEMA, "runs")

@@ -18,7 +18,7 @@ RUN_SCHEMA = {
     "task": "str", "method": "str", "variant": "str", "features": "str", "stand_in": "str",
     "run_name": "str", "config": "str", "config_hash": "str", "seed": "int", "metric": "str",
     "value": "float", "best_on_test": "float", "best_epoch": "Int", "epochs": "int",
-    "git_sha": "str", "git_dirty": "str", "wall_time_s": "float",
+    "git_sha": "str", "git_dirty": "str", "wall_time_s": "float", "code_fingerprint": "str",
 }
 SUMMARY_SCHEMA = {
     "experiment": "str", "scale": "str", "table": "int", "row_key": "str", "dataset": "str",

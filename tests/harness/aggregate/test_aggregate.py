@@ -74,7 +74,8 @@ def _write_run(folder: Path, *, seed: int, config_hash: str, gt: pd.DataFrame, a
     record = RunRecord(
         model="cfg", config_name="cfg/x", config_path="x.py", config_hash=config_hash, seed=seed,
         dataset="d", feature_set="f", status=status, error=None if status == "ok" else "boom",
-        manifest=RunManifest(git_sha="abc", git_dirty=False, config_hash=config_hash, seed=seed),
+        manifest=RunManifest(git_sha="abc", git_dirty=False, config_hash=config_hash, seed=seed,
+                             code_fingerprint="f" * 16, versions={"python": "3.11"}),
         test_split="validation", tiou=TIOU, mAP=tuple(res.mAP), average_mAP=res.average_mAP,
         epochs=2, max_epochs=2, test_curve=curve,
         best_on_test=BestOnTest(epoch=2, average_mAP=res.average_mAP + 0.02),
@@ -267,6 +268,8 @@ def test_schema_is_declared_and_enforced(result, tmp_path):
     assert list(result.summary.columns) == list(SUMMARY_SCHEMA)
     assert list(result.comparisons.columns) == list(COMPARISON_SCHEMA)
     assert str(result.runs.seed.dtype) == "int64" and str(result.runs.best_epoch.dtype) == "Int64"
+    assert set(result.runs.code_fingerprint) == {"f" * 16}  # from the records' manifests
+    assert result.meta["versions"] == "python 3.11"
     with pytest.raises(ValueError, match="columns"):
         check_schema(result.runs.drop(columns=["seed"]), RUN_SCHEMA, "runs")
     with pytest.raises(ValueError):
