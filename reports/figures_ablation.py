@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from reports.figures import PALETTE, FigureFile, mpl_levels, plain, save
 from reports.params import ParamCount
@@ -60,8 +61,6 @@ def ablation_bars(view: TableView, out_dir: Path) -> FigureFile | None:
     ax.set_xticks(xs, [mpl_levels(r.label) for r in labels], rotation=30, ha="right",
                   fontsize=7)
     if len(view.groups) > 1:
-        from matplotlib.patches import Patch
-
         ax.legend(handles=[Patch(color=GROUP_COLORS[i % len(GROUP_COLORS)],
                                  label=plain(g.title or f"group {i + 1}"))
                            for i, g in enumerate(view.groups)], fontsize=7, loc="lower right")

@@ -1,4 +1,4 @@
-"""LaTeX output: escaping, number cells (right-aligned text columns), and the jinja2 environment.
+r"""LaTeX output: escaping, number cells (right-aligned text columns), and the jinja2 environment.
 
 Number cells are plain right-aligned text, ``mean\,$\pm$\,half-width`` with one fixed
 spacing (siunitx uncertainty columns re-spaced the ``±`` cell by cell and pushed marks to the

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import platform
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from reports.frames import AggregateFrames
@@ -143,9 +145,6 @@ def build_provenance(
 
 def environment_versions() -> str:
     """Versions of the libraries that render the report (no torch)."""
-    import platform
-    from importlib import metadata
-
     out = [f"python {platform.python_version()}"]
     for name in ("numpy", "pandas", "scipy", "matplotlib", "jinja2"):
         try:

@@ -24,9 +24,9 @@ from typing import Any
 
 from harness.core.claims import ClaimResult
 from harness.io import atomic_write_json, atomic_write_text
+from reports import claims as claims_view
 from reports import figures as figs
 from reports import figures_ablation as ablation
-from reports import claims as claims_view
 from reports import html, latex
 from reports.frames import AggregateFrames
 from reports.params import ParamCount, counted_millions, to_json

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 import report_fakes as fakes
-from conftest import require_tool
+from report_tools import require_tool
 
 from reports.latex import environment, latex_escape
 
