@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from datasets.features import load_feature_file
 from datasets.real import converters, render
 from datasets.real.sources import AnnotationSet, load_annotations
 from datasets.real.specs import DATASETS, FEATURE_SETS, DatasetSpec, FeatureSet
@@ -255,7 +256,5 @@ def read_record(root: str | os.PathLike[str]) -> list[dict]:
 
 def feature_array(root: str | os.PathLike[str], fs_name: str, vid: str) -> np.ndarray:
     """Read one rehearsed feature file back as [T, C] float32 (tests, bench)."""
-    from datasets.features import load_feature_file
-
     fs = FEATURE_SETS[fs_name]
     return load_feature_file(str(Path(root) / fs.rel_path(vid)), channels=None, input_dim=fs.channels)

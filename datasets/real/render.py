@@ -101,7 +101,7 @@ def write_feature(path, arr: np.ndarray, fmt: str) -> int:
         elif fmt == "npz":
             np.savez(f, feats=arr)
         elif fmt == "pt":
-            import torch
+            import torch  # only for .pt files: keeps torch out of the start-up of npy/npz writers
 
             torch.save(torch.from_numpy(arr).half(), f)
         else:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -46,6 +47,7 @@ from datasets.synthetic.storage import (
     publish,
     read_manifest,
 )
+from datasets.synthetic.timeline import load_timeline
 from harness.errors import DataError
 from harness.io import atomic_write_json
 
@@ -138,8 +140,6 @@ def generate_video(
     rng_layout, rng_noise, rng_clutter = (_rng(ent, 1, subset_index, index, s) for s in range(3))
     source = None
     if preset.timeline is not None:  # the real videos, durations and GT (timeline.py)
-        from datasets.synthetic.timeline import load_timeline
-
         source = load_timeline(preset.timeline)[subset_index][index]
         length = max(2, int((source.duration * FPS - NUM_FRAMES) // FEAT_STRIDE) + 1)
         planted = layout.timeline_actions(rng_layout, source.annotations, length, preset, quality,
@@ -284,8 +284,6 @@ def write_dataset(
             manifest = build(spec, tmp, progress)
             publish(tmp, out)
         except BaseException:
-            import shutil
-
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return status, manifest

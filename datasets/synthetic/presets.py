@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import numpy as np
-
+from datasets.synthetic.timeline import load_timeline
 from harness.errors import ConfigError
 
 GENERATOR_VERSION = 1
@@ -106,7 +105,10 @@ class Preset:
 
 
 def _linspace(start: float, stop: float, num: int) -> tuple[float, ...]:
-    return tuple(float(x) for x in np.linspace(start, stop, num))
+    """``np.linspace(start, stop, num)`` to the bit (i * step + start, the last value ``stop``),
+    in plain Python so that reading the presets (``make-data --help``) does not import numpy."""
+    step = (stop - start) / (num - 1)
+    return tuple(i * step + start for i in range(num - 1)) + (float(stop),)
 
 
 QUALITIES: dict[str, QualityLevel] = {
@@ -201,8 +203,6 @@ def class_names(preset: Preset) -> list[str]:
     """Class names ``action_<id>`` (dense layout: parents ``activity_<id>``); the duplicate
     pair's classes end in ``_dive`` / ``_cliffdive`` after the THUMOS classes they mimic."""
     if preset.timeline is not None:
-        from datasets.synthetic.timeline import load_timeline
-
         return list(load_timeline(preset.timeline)[2])
     names = [f"action_{k:02d}" for k in range(preset.num_classes)]
     if preset.duplicate_pair is not None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from datasets.real.sources import find_source, read_json
 from harness.errors import DataError
 
 #: the public annotation files shipped with the project (whole, gzip-compressed)
@@ -40,8 +41,6 @@ def load_timeline(name: str) -> tuple[tuple[TimelineVideo, ...], tuple[TimelineV
     """(training videos, validation videos, class names) of a real timeline, sorted by id."""
     if name not in SOURCES:
         raise DataError(f"unknown real timeline {name!r}; choose one of {sorted(SOURCES)}")
-    from datasets.real.sources import find_source, read_json
-
     path = find_source(PUBLIC_DIR, SOURCES[name])
     db = read_json(path).get("database")
     if not isinstance(db, dict):

@@ -78,7 +78,7 @@ def collect_groups(experiment, scale: str, results: Path, seeds, data_root,
                    repo_root: Path | None = None, schedule: str = "official") -> tuple[list[Group], list[str]]:
     """The experiment's runs with predictions, grouped by data; also notes on what is missing
     (``schedule``: the runs of ``sweep --schedule``, harness/schedule.py)."""
-    from harness.aggregate import Problems, collect_cell
+    from harness.aggregate.collect import Problems, collect_cell
     from harness.manifest import REPO_ROOT
     from harness.schedule import with_schedule
 
