@@ -102,7 +102,8 @@ def _train_run(config: Path, root: Path, work: Path, iters: int, overrides: dict
 def train_probe(method: str, root: Path, work: Path, iters: int = 3, overrides: dict | None = None) -> dict[str, float]:
     """Seconds per iteration, inference seconds per test video and peak RSS of ``method``'s
     ``thumos14_i3d`` on a rehearsal root with at least ``2 * iters`` training videos."""
-    from harness.runner import load_config, resolve_run_config, run_test, runner_from_resolved
+    from harness.evaluation import run_test
+    from harness.runner import load_config, resolve_run_config, runner_from_resolved
 
     config = CONFIGS / method / "thumos14_i3d.py"
     extra = dict(overrides or {})

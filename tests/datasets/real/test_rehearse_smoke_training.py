@@ -42,7 +42,8 @@ def _overrides(config: str, video_set: str) -> dict:
 @pytest.mark.parametrize(("config", "dataset", "video_set"), RUNS,
                          ids=[c + ("-211" if v == EXCLUDED else "") for c, _, v in RUNS])
 def test_one_smoke_iteration_then_real_evaluation(rehearsal_roots, tmp_path, config, dataset, video_set):
-    from harness.runner import resolve_run_config, run_test, runner_from_resolved
+    from harness.evaluation import run_test
+    from harness.runner import resolve_run_config, runner_from_resolved
     from harness.schedule import schedule_of
 
     resolved = resolve_run_config(leaf(config), 0, tmp_path / "work", _overrides(config, video_set),
