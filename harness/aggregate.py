@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from harness import stats
+from harness.defaults import BOOTSTRAP_SAMPLES
 from harness.experiments.paper_values import PaperValues, metric_label
 from harness.experiments.schema import Cell, Experiment
 from harness.manifest import REPO_ROOT
@@ -80,7 +81,7 @@ class AggregateOptions:
         improvement_samples: B of the stratified bootstrap of P(A > B).
     """
 
-    bootstrap_samples: int = 1000
+    bootstrap_samples: int = BOOTSTRAP_SAMPLES
     bootstrap_seed: int = 0
     confidence: float = 0.95
     seeds: tuple[int, ...] | None = None

@@ -30,6 +30,22 @@ def _command_modules() -> list[ModuleType]:
     return mods
 
 
+def shows_default(action: argparse.Action) -> bool:
+    """Whether ``--help`` should name the option's default: everything but None, False and ''
+    (an unset option, a switch that is off)."""
+    return bool(action.option_strings) and action.default not in (None, False, "", argparse.SUPPRESS)
+
+
+class DefaultsHelpFormatter(argparse.HelpFormatter):
+    """Appends ``(default: X)`` to an option's help unless the text already names its default."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if shows_default(action) and "default" not in text.lower():
+            text = f"{text} (default: %(default)s)".strip()
+        return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m harness",
@@ -39,9 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for mod in sorted(_command_modules(), key=lambda m: m.NAME):
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP,
+                           formatter_class=DefaultsHelpFormatter)
         if hasattr(mod, "add_arguments"):
             mod.add_arguments(p)
+        if not issubclass(p.formatter_class, DefaultsHelpFormatter):  # a module chose its own
+            p.formatter_class = type("DefaultsAnd" + p.formatter_class.__name__,
+                                     (DefaultsHelpFormatter, p.formatter_class), {})
+        for action in p._actions:  # argparse prints no help line at all for help=None
+            if action.help is None and shows_default(action):
+                action.help = "(default: %(default)s)"
         p.set_defaults(_run=mod.run)
     return parser
 
