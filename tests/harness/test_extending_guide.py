@@ -54,7 +54,7 @@ def scratch(tmp_path_factory):
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "build")
     for package in PACKAGES:
         shutil.copytree(ROOT / package, root / package, ignore=ignore)
-    for lang, info, text in _blocks():
+    for _lang, info, text in _blocks():
         m = re.search(r"file=(\S+)", info)
         if m:
             path = root / m.group(1)
@@ -75,7 +75,7 @@ def test_guide_declares_the_recipes():
 def test_every_command_of_the_guide_parses():
     parser = build_parser()
     seen = 0
-    for lang, info, text in _blocks():
+    for lang, _info, text in _blocks():
         if lang != "bash":
             continue
         for command in _commands(text):
