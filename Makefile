@@ -30,14 +30,15 @@ EXP ?= table1
 CFG ?= harness/configs/actionformer/synthetic_thumos_like.py
 DATA_ROOT ?=
 DATA_ROOT_ARG = $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
-SWEEP_ARGS = --scale $(SCALE) $(if $(SEEDS),--seeds $(SEEDS),) $(DATA_ROOT_ARG)
+SEEDS_ARG = $(if $(SEEDS),--seeds $(SEEDS),)
+SWEEP_ARGS = --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG)
 JOBS_ARG = $(if $(JOBS),--jobs $(JOBS),)
 BOOTSTRAP_ARG = $(if $(BOOTSTRAP),--bootstrap $(BOOTSTRAP),)
 
 TABLES := table1 table2 table3 table4 table5
 
 .PHONY: setup .venv system-deps test lint bench data check-data train sweep aggregate report \
-	$(TABLES) ablations tables drift drift-update clean distclean help
+	$(TABLES) ablations tables diagnose drift drift-update clean distclean help
 
 help:
 	@echo "make table1        Table 1: sweep (resumable) + aggregate + HTML/LaTeX report, SCALE=$(SCALE) SEEDS=$(or $(SEEDS),0-2)"
@@ -45,6 +46,7 @@ help:
 	@echo "make ablations     Tables 6-11 (CLTDR-GMG ablations) the same way"
 	@echo "make tables        all eleven tables"
 	@echo "make report        render EXP=$(EXP) from its aggregate (reports/build/...)"
+	@echo "make diagnose      DETAD error analysis of EXP=$(EXP) over seeds (table1-5 include it)"
 	@echo "make drift         CI check: mAP of the three methods on a small synthetic run vs results/baselines/ci.json"
 	@echo "make test          run the test suite (creates .venv and installs pdflatex/chromium on first use)"
 	@echo "make train         one run: CFG=... SEED=..."
@@ -90,15 +92,20 @@ aggregate: $(STAMP)
 	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG) $(BOOTSTRAP_ARG)
 
 # one experiment end to end: sweep (resumable: finished runs are kept), aggregate, render
+# ($(2) = diagnose: also DETAD's error analysis of every run, linked from the report index)
 run-experiment = \
 	$(PY) -m harness sweep $(1) $(SWEEP_ARGS) $(JOBS_ARG) && \
 	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) $(BOOTSTRAP_ARG) && \
+	$(if $(2),$(PY) -m harness diagnose $(1) --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG) && ,)\
 	$(PY) -m harness report $(1) --scale $(SCALE) --aggregate never
 
 # Tables 1-5 (at synthetic scale each dataset x feature set is a preset x quality stand-in),
 # `ablations` (Tables 6-11) and `tables` (all: experiment `paper`), rendered under
 # reports/build/<experiment>-<scale>/. The last line printed is the index page.
-$(TABLES) ablations: $(STAMP)
+$(TABLES): $(STAMP)
+	$(call run-experiment,$@,diagnose)
+
+ablations: $(STAMP)
 	$(call run-experiment,$@)
 
 tables: $(STAMP)
@@ -106,6 +113,10 @@ tables: $(STAMP)
 
 report: $(STAMP)
 	$(PY) -m harness report $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG)
+
+# DETAD's error analysis of every run of EXP over seeds (reports/build/<EXP>-<SCALE>/diagnosis/)
+diagnose: $(STAMP)
+	$(PY) -m harness diagnose $(EXP) --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG)
 
 # CI regression check on mAP drift (results/baselines/ci.json); METHODS=actionformer,tridet for a subset
 METHODS ?=
