@@ -64,6 +64,15 @@ def _load_into_model(runner, weights: dict, path: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from harness.console import configure_console
+
+    configure_console(stream="stderr" if args.json else "stdout")
+    try:
+        return _run(args)
+    finally:
+        configure_console()  # the next runner of this process gets the default console
+
+
+def _run(args: argparse.Namespace) -> int:
     from harness.manifest import collect_manifest
     from harness.runner import (
         RUNS_ROOT,
@@ -77,7 +86,6 @@ def run(args: argparse.Namespace) -> int:
     )
 
     started = time.time()
-    configure_console(stream="stderr" if args.json else "stdout")
     ckpt = Path(args.checkpoint)
     weights, source_key = load_weights(ckpt, official=args.official, trust=args.trust)
     model, stem = config_identity(args.config)

@@ -211,10 +211,19 @@ def _print_summary(record, path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from harness.console import configure_console
+
+    configure_console(verbose=args.verbose)
+    try:
+        return _run(args)
+    finally:
+        configure_console()  # the next runner of this process gets the default console
+
+
+def _run(args: argparse.Namespace) -> int:
     from mmengine.dist import is_main_process
 
     from harness.checkpoint import find_resume_checkpoint
-    from harness.console import configure_console
     from harness.hooks import NonFiniteLossError, TestCurveHook
     from harness.runner import (
         apply_tensorboard,
@@ -226,7 +235,6 @@ def run(args: argparse.Namespace) -> int:
     )
 
     started = time.time()
-    configure_console(verbose=args.verbose)
     resolved = resolve_run_config(
         args.config,
         args.seed,

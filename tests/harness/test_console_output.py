@@ -131,3 +131,16 @@ def test_every_root_registry_has_a_harness_child():
             assert children[parent.name].parent is parent
     opt = children["optimizer"].get("AdamW")
     assert opt is not None and opt.__name__ == "AdamW"
+
+
+def test_log_interval_is_shorter_than_any_epoch():
+    """The log file gets a line every 10 iterations (the smallest synthetic epoch has 32);
+    no config sets its own logger interval."""
+    from mmengine.config import Config
+
+    runtime = Config.fromfile(str(ROOT / "harness/configs/_base_/default_runtime.py"))
+    assert runtime.default_hooks.logger.interval == 10
+    assert runtime.default_hooks.progress.type == "ProgressHook"
+    for path in (ROOT / "harness/configs").rglob("*.py"):
+        if path.name != "default_runtime.py":
+            assert "LoggerHook" not in path.read_text() and "logger=" not in path.read_text(), path

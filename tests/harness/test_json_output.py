@@ -52,5 +52,6 @@ def test_every_boolean_json_flag_is_covered():
         name for name, p in sub.choices.items()
         if any("--json" in a.option_strings and a.nargs == 0 for a in p._actions)
     )
-    # trivial-baseline --json: tests/datasets/synthetic/test_synthetic_cli.py parses stdout
-    assert with_flag == ["evaluate", "test", "trivial-baseline"]
+    # stdout parsed as JSON also in tests/datasets/synthetic/test_synthetic_cli.py
+    # (trivial-baseline) and tests/harness/test_diagnose_command.py (diagnose)
+    assert with_flag == ["diagnose", "evaluate", "test", "trivial-baseline"]
