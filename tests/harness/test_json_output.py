@@ -44,6 +44,11 @@ def test_evaluate_json_stdout_is_only_json(tmp_path):
     assert json.loads(proc.stdout)["average_mAP"] == 1.0
 
 
+def test_plan_seeds_json_stdout_is_only_json():
+    proc = _harness("plan-seeds", "--sd", "1.0", "--delta", "1.0", "--json")
+    assert isinstance(json.loads(proc.stdout), dict)
+
+
 def test_every_boolean_json_flag_is_covered():
     """The commands whose --json prints to stdout; a new one must get a test here."""
     parser = build_parser()
@@ -54,4 +59,4 @@ def test_every_boolean_json_flag_is_covered():
     )
     # stdout parsed as JSON also in tests/datasets/synthetic/test_synthetic_cli.py
     # (trivial-baseline) and tests/harness/test_diagnose_command.py (diagnose)
-    assert with_flag == ["diagnose", "evaluate", "test", "trivial-baseline"]
+    assert with_flag == ["diagnose", "evaluate", "plan-seeds", "test", "trivial-baseline"]
