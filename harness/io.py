@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -46,3 +47,69 @@ def atomic_write_json(path: str | os.PathLike[str], obj: Any, *, indent: int | N
     """Serialise ``obj`` as JSON (NaN refused: results must be valid JSON) and write it atomically."""
     text = json.dumps(obj, indent=indent, allow_nan=False, sort_keys=False)
     return atomic_write_text(path, text + "\n")
+
+
+# --- names and containment: one rule for every path the harness derives from user input ---
+
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
+
+
+def check_slug(value: object, what: str) -> str:
+    """``value`` as a safe single path component (letters, digits, ``. _ + -``; not starting
+    with a dot or dash, no ``/``); ConfigError naming ``what`` otherwise."""
+    from harness.errors import ConfigError
+
+    text = str(value)
+    if not _SLUG.fullmatch(text) or ".." in text:
+        raise ConfigError(
+            f"{what}: {text!r} is not a safe name (use letters, digits, '.', '_', '+', '-'; "
+            "no '/', no '..', not starting with '.' or '-')")
+    return text
+
+
+def contained(path: str | os.PathLike[str], root: str | os.PathLike[str], what: str) -> Path:
+    """``path`` when it lies under ``root`` after resolving ``..`` and symlinks (the one
+    containment rule: output paths, video ids, feature files); HarnessError otherwise."""
+    from harness.errors import HarnessError
+
+    p, r = Path(path), Path(root)
+    if not p.resolve().is_relative_to(r.resolve()):
+        raise HarnessError(f"{p}: {what} lies outside {r} (after resolving '..' and symlinks); refused")
+    return p
+
+
+# --- JSON input: a duplicated key is an error, never "the last one wins" ---
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object holds the same key twice."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKeyError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def loads_json(text: str | bytes) -> Any:
+    """``json.loads`` that raises :class:`DuplicateKeyError` (a ValueError, like
+    ``json.JSONDecodeError``) on a key that appears twice in one object."""
+    return json.loads(text, object_pairs_hook=_no_duplicates)
+
+
+def read_json(path: str | os.PathLike[str], what: str = "JSON file") -> Any:
+    """The parsed JSON of ``path``; DataError naming the file on any problem (missing,
+    unreadable, invalid, duplicated key)."""
+    from harness.errors import DataError
+
+    try:
+        return loads_json(Path(path).read_bytes())
+    except FileNotFoundError:
+        raise DataError(f"{path}: {what} not found") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: {what} is a folder, not a file") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"{path}: invalid {what} ({' '.join(str(exc).split())})") from None

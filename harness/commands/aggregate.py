@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.aggregate import AggregateOptions, aggregate, write_tables
     from harness.errors import ConfigError
     from harness.experiments import load_experiment
+    from harness.io import contained
     from harness.sweep.plan import parse_seeds, resolve_data_root
 
     if not 0 < args.confidence < 1:
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     )
     data_root = resolve_data_root(args.data_root, args.scale)
     result = aggregate(experiment, args.scale, Path(args.results), options, data_root=data_root)
-    out_dir = Path(args.out) / f"{experiment.name}-{args.scale}"
+    out_dir = contained(Path(args.out) / f"{experiment.name}-{args.scale}", args.out, "tables folder")
     written = write_tables(result, out_dir)
     console = Console()
     _print(result, console)

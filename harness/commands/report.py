@@ -108,8 +108,11 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--format: expected a comma-separated subset of {', '.join(FORMATS)}, "
                           f"got {args.format!r}")
     console = Console(stderr=True)
+    from harness.io import contained
+
     experiment = load_experiment(args.experiment)
-    folder = aggregate_dir(Path(args.tables), experiment.name, args.scale)
+    folder = contained(aggregate_dir(Path(args.tables), experiment.name, args.scale), args.tables,
+                       "tables folder")
     _ensure_aggregate(experiment, args, folder, console)
     frames = load_frames(folder)
     params = []
