@@ -236,13 +236,12 @@ def runner_from_resolved(resolved: ResolvedConfig):
     from mmengine.dist import is_main_process
     from mmengine.runner import Runner
 
-    from harness.checkpoint import register_local_loader, trust_directory
+    from harness.checkpoint import register_local_loader
     from harness.io import atomic_write_text
 
     if resolved.cfg.get("launcher", "none") == "pytorch" and not torch.cuda.is_available():
         _init_cpu_process_group()
     resolved.work_dir.mkdir(parents=True, exist_ok=True)
-    trust_directory(resolved.work_dir)
     register_local_loader()
     text = resolved.cfg.pretty_text  # rendered once; the runner's copies reuse it
     try:

@@ -34,15 +34,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _prepare_work_dir(work_dir: Path, *, resume: bool, overwrite: bool):
     """The checkpoint to resume from (or None); refuses to mix runs in one folder."""
-    from harness.checkpoint import find_resume_checkpoint
+    import sys
+
+    from harness.checkpoint import newest_valid_checkpoint
     from harness.errors import ConfigError
 
     if resume:
-        ckpt = find_resume_checkpoint(work_dir)
+        ckpt, skipped = newest_valid_checkpoint(work_dir)
         if ckpt is None:
-            raise ConfigError(f"{work_dir}: --resume but the work dir holds no checkpoint")
+            why = f" valid (skipped: {', '.join(skipped)})" if skipped else ""
+            raise ConfigError(f"{work_dir}: --resume but the work dir holds no{why} checkpoint")
+        if skipped:
+            print(f"warning: {work_dir}: resuming from {ckpt.name}, the newest valid checkpoint; "
+                  f"skipped {', '.join(skipped)}", file=sys.stderr)
         return ckpt
-    stale = [work_dir / RECORD, work_dir / "last_checkpoint", *work_dir.glob("epoch_*.pth")]
+    stale = [work_dir / RECORD, work_dir / "last_checkpoint", work_dir / "checkpoints.json",
+             *work_dir.glob("epoch_*.pth")]
     stale = [p for p in stale if p.exists()]
     if stale and not overwrite:
         raise ConfigError(
@@ -103,7 +110,7 @@ def _record(resolved, runner, *, status, error, started, result_fields, checkpoi
     from harness.runner import describe_data
 
     dataset, features, subset = describe_data(resolved.cfg)
-    curve = _curve(runner)
+    curve = _curve(runner) if runner is not None else ()
     return RunRecord(
         model=resolved.model,
         config_name=resolved.config_name,
@@ -116,7 +123,7 @@ def _record(resolved, runner, *, status, error, started, result_fields, checkpoi
         status=status,
         error=error,
         manifest=collect_manifest(config_hash=resolved.config_hash, seed=resolved.seed),
-        epochs=int(runner.epoch),
+        epochs=int(runner.epoch) if runner is not None else 0,
         max_epochs=int(resolved.cfg.train_cfg.max_epochs),
         wall_time_s=round(time.time() - started, 3),
         test_curve=curve,
@@ -173,13 +180,15 @@ def run(args: argparse.Namespace) -> int:
         resume_from=resume_from,
     )
     has_predictions = set_predictions_out(resolved.cfg, work_dir / PREDICTIONS)
-    runner = runner_from_resolved(resolved)
-    status, error, fields = "ok", None, {}
+    runner, status, error, fields, raised = None, "ok", None, {}, None
     try:
+        runner = runner_from_resolved(resolved)
         runner.train()
         fields = _result_fields(run_test(runner))
     except NonFiniteLossError as exc:
         status, error = "failed", str(exc)
+    except Exception as exc:  # any failure leaves a failed record, then is reported as usual
+        status, error, raised = "failed", f"{type(exc).__name__}: {' '.join(str(exc).split())[:500]}", exc
     last = find_resume_checkpoint(work_dir)
     record = _record(
         resolved,
@@ -192,8 +201,17 @@ def run(args: argparse.Namespace) -> int:
         predictions=PREDICTIONS if has_predictions and status == "ok" else None,
     )
     if not is_main_process():
+        if raised is not None:
+            raise raised
         return 0 if status == "ok" else 1
-    path = record.write(work_dir / RECORD)
+    try:
+        path = record.write(work_dir / RECORD)
+    except OSError:
+        if raised is not None:
+            raise raised from None
+        raise
+    if raised is not None:
+        raise raised
     if status != "ok":
         print(f"error: {error}; failed record written to {path}")
         return 1
