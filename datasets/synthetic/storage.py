@@ -7,7 +7,6 @@ into place, so a half-written dataset never looks complete.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import secrets
 import shutil
@@ -15,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from harness.errors import DataError
+from harness.io import loads_json
 
 MANIFEST = "manifest.json"
 IDENTITY_KEYS = ("preset", "quality", "seed", "generator_version", "num_train", "num_test")
@@ -26,8 +26,8 @@ def read_manifest(folder: Path) -> dict | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = loads_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # invalid JSON or a duplicated key
         raise DataError(f"{path}: unreadable manifest ({exc})") from None
     if not isinstance(data, dict):
         raise DataError(f"{path}: manifest is not a JSON object")

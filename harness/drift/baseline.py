@@ -8,7 +8,6 @@ so a bit-exact comparison is possible.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
@@ -20,7 +19,7 @@ from typing import Any
 from harness.drift.benchmark import DriftBenchmark
 from harness.drift.execute import BenchmarkRun
 from harness.errors import DataError
-from harness.io import atomic_write_json
+from harness.io import atomic_write_json, loads_json
 
 SCHEMA = "tal-harness drift baseline"
 SCHEMA_VERSION = 1
@@ -175,11 +174,11 @@ def read_baseline(path: str | os.PathLike[str]) -> Baseline:
         raise DataError(f"{path}: drift baseline not found; create it with "
                         f"python -m harness drift --update --baseline {path}")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot read the drift baseline ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path}: drift baseline is not valid JSON (line {exc.lineno}: {exc.msg}); "
+    except ValueError as exc:  # invalid JSON or a duplicated key
+        raise DataError(f"{path}: drift baseline is not valid JSON ({exc}); "
                         "regenerate it with --update") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise DataError(f"{path}: not a drift baseline (schema {SCHEMA!r} expected)")

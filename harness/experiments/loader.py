@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
-from harness.io import check_slug, loads_json
 from harness.experiments.paper import PAPER_TABLES, paper_table
 from harness.experiments.schema import Comparison, Entry, Experiment, PaperRow, StandIn
+from harness.io import check_slug, loads_json
 
 ALL_PAPER = "paper"
 ABLATIONS = "ablations"

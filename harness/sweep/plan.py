@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import ConfigError, HarnessError
-from harness.io import contained
 from harness.experiments.schema import Cell, Experiment
+from harness.io import contained
 from harness.manifest import REPO_ROOT
 from harness.sweep.state import inspect_run
 from harness.sweep.worker import RunJob

@@ -7,11 +7,11 @@ with status ``ok``: checkpoints, logs and half-written temporaries of a partial 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.io import loads_json
 from harness.records import RunRecord
 
 RECORD = "record.json"
@@ -44,11 +44,11 @@ class RunInspection:
 def read_record(path: Path) -> tuple[RunRecord | None, str]:
     """(record, "") or (None, why it cannot be read)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         return None, f"unreadable ({type(exc).__name__})"
-    except json.JSONDecodeError as exc:
-        return None, f"not JSON (line {exc.lineno}: {exc.msg})"
+    except ValueError as exc:  # invalid JSON or a duplicated key
+        return None, f"not valid JSON ({exc})"
     if not isinstance(data, dict):
         return None, "not a run record (a JSON object is expected)"
     try:
