@@ -3,7 +3,10 @@
 Writes into the work dir (default ``results/runs/<model>/<config>/seed<k>/``): the resolved
 config and its hash, checkpoints, ``test_curve.json`` (when the config records one),
 ``predictions.json`` (ActivityNet format) and, last and atomically, ``record.json``.
-A NaN/Inf loss stops training and writes a record with status ``failed`` (exit 1).
+Before anything is built, every feature file of every split gets the cheap checks of
+``check-data`` (:mod:`datasets.precheck`, cached by size and mtime), so a NaN in the test
+split stops the run at once. A NaN/Inf loss stops training and writes a record with status
+``failed`` (exit 1); so does any other exception (which is then reported as usual).
 Multi-GPU: ``torchrun --nproc-per-node N -m harness train CONFIG --launcher pytorch``.
 """
 
@@ -18,6 +21,7 @@ NAME = "train"
 HELP = "train a config with one seed, evaluate the last epoch (EMA) on the test split, write record.json"
 RECORD = "record.json"
 PREDICTIONS = "predictions.json"
+FEATURE_CHECK_CACHE = ".feature_checks.json"  # beside the seed folders: shared by the seeds
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -182,6 +186,9 @@ def run(args: argparse.Namespace) -> int:
     has_predictions = set_predictions_out(resolved.cfg, work_dir / PREDICTIONS)
     runner, status, error, fields, raised = None, "ok", None, {}, None
     try:
+        from datasets.precheck import precheck_splits
+
+        precheck_splits(resolved.cfg, cache=work_dir.parent / FEATURE_CHECK_CACHE)
         runner = runner_from_resolved(resolved)
         runner.train()
         fields = _result_fields(run_test(runner))
