@@ -59,9 +59,12 @@ def _datasets(cfg: Any) -> list[tuple[str, Any]]:
         if key in seen:
             continue
         seen.add(key)
+        cls = ds_cfg.get("type")
+        cls = DATASETS.get(cls) if isinstance(cls, str) else cls
+        if not hasattr(cls, "scan"):
+            continue  # not a feature dataset: nothing on disk to check
         dataset = DATASETS.build(dict(copy.deepcopy(dict(ds_cfg)), lazy_init=True))
-        if hasattr(dataset, "scan"):
-            out.append((name.removesuffix("_dataloader"), dataset))
+        out.append((name.removesuffix("_dataloader"), dataset))
     return out
 
 

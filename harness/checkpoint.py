@@ -159,6 +159,23 @@ def select_weights(checkpoint: dict, *, prefer_ema: bool = True) -> tuple[dict, 
     raise ConfigError(f"checkpoint holds none of {list(keys)} (keys: {sorted(checkpoint)[:10]})")
 
 
+def weights_mismatch(model, weights: dict) -> str | None:
+    """Why ``weights`` do not fit ``model`` (first missing, unexpected and shape-mismatched
+    keys), or None when they fit."""
+    own = model.state_dict()
+    missing = [k for k in own if k not in weights]
+    unexpected = [k for k in weights if k not in own]
+    shapes = [f"{k} {tuple(weights[k].shape)} vs {tuple(own[k].shape)}" for k in own
+              if k in weights and hasattr(weights[k], "shape") and tuple(weights[k].shape) != tuple(own[k].shape)]
+    if not (missing or unexpected or shapes):
+        return None
+    parts = []
+    for label, keys in (("missing", missing), ("unexpected", unexpected), ("of another shape", shapes)):
+        if keys:
+            parts.append(f"{len(keys)} {label} (first: {keys[0]})")
+    return "weights of another model: " + ", ".join(parts)
+
+
 def load_external_weights(path: str | os.PathLike[str]) -> tuple[dict, str]:
     """Weights of an official (or any external) checkpoint, loaded with ``weights_only=True``."""
     checkpoint = torch_load(path, map_location="cpu", trusted=False)

@@ -54,24 +54,8 @@ def load_weights(path: Path, *, official: bool, trust: bool) -> tuple[dict, str]
     return select_weights(torch_load(path, map_location="cpu", trusted=trusted))
 
 
-def weights_mismatch(model, weights: dict) -> str | None:
-    """Why ``weights`` do not fit ``model`` (first missing, unexpected and shape-mismatched
-    keys), or None when they fit."""
-    own = model.state_dict()
-    missing = [k for k in own if k not in weights]
-    unexpected = [k for k in weights if k not in own]
-    shapes = [f"{k} {tuple(weights[k].shape)} vs {tuple(own[k].shape)}" for k in own
-              if k in weights and hasattr(weights[k], "shape") and tuple(weights[k].shape) != tuple(own[k].shape)]
-    if not (missing or unexpected or shapes):
-        return None
-    parts = []
-    for label, keys in (("missing", missing), ("unexpected", unexpected), ("of another shape", shapes)):
-        if keys:
-            parts.append(f"{len(keys)} {label} (first: {keys[0]})")
-    return "weights of another model: " + ", ".join(parts)
-
-
 def _load_into_model(runner, weights: dict, path: Path) -> None:
+    from harness.checkpoint import weights_mismatch
     from harness.errors import ConfigError
     from harness.hooks.ema import bare_model
 
