@@ -109,7 +109,7 @@ def check_override_keys(top_level: set[str], cfg: Any, overrides: dict[str, Any]
             raise ConfigError(f"{source}: --cfg-options {key}: unknown top-level key {parts[0]!r}"
                               f"{nearest(parts[0], top_level)}")
         node: Any = cfg
-        for i, part in enumerate(parts[:-1]):
+        for part in parts[:-1]:
             node = node.get(part) if hasattr(node, "get") else None
             if not isinstance(node, dict):
                 break
