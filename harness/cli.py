@@ -9,6 +9,7 @@ Subcommands live in :mod:`harness.commands`, one module each. A module defines
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import pkgutil
 import sys
@@ -46,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+USER_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EISDIR, errno.EEXIST,
+               errno.ENOSPC, errno.EDQUOT}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -54,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HarnessError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the file system refused a write: say where, not a traceback
+        if exc.errno not in USER_ERRNOS or not exc.filename:
+            raise
+        print(f"error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

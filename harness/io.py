@@ -113,3 +113,23 @@ def read_json(path: str | os.PathLike[str], what: str = "JSON file") -> Any:
         raise DataError(f"{path}: {what} is a folder, not a file") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise DataError(f"{path}: invalid {what} ({' '.join(str(exc).split())})") from None
+
+
+def ensure_output_dir(path: str | os.PathLike[str], what: str = "output folder") -> Path:
+    """Create ``path`` (a folder the harness writes into) or raise a one-line HarnessError
+    when it is a file, lies under a file, or cannot be written (read-only, no permission)."""
+    from harness.errors import HarnessError
+
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise HarnessError(f"{path}: {what} is a file, not a folder")
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            raise HarnessError(f"{path}: {what} lies under {parent}, which is a file")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HarnessError(f"{path}: cannot create the {what} ({exc.strerror})") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise HarnessError(f"{path}: {what} is read-only (no write permission)")
+    return path

@@ -108,9 +108,12 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--format: expected a comma-separated subset of {', '.join(FORMATS)}, "
                           f"got {args.format!r}")
     console = Console(stderr=True)
-    from harness.io import contained
+    from harness.io import contained, ensure_output_dir
 
     experiment = load_experiment(args.experiment)
+    out = Path(args.out) if args.out else contained(
+        DEFAULT_OUT / f"{experiment.name}-{args.scale}", DEFAULT_OUT, "report folder")
+    ensure_output_dir(out, "report folder")
     folder = contained(aggregate_dir(Path(args.tables), experiment.name, args.scale), args.tables,
                        "tables folder")
     _ensure_aggregate(experiment, args, folder, console)
@@ -122,7 +125,6 @@ def run(args: argparse.Namespace) -> int:
     infos = load_run_infos(frames.runs, Path(args.results))
     sha, dirty = git_state()
     commit = (sha[:12] + (" (dirty)" if dirty else "")) if sha else "unknown"
-    out = Path(args.out) if args.out else DEFAULT_OUT / f"{experiment.name}-{args.scale}"
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("rendering", total=1)

@@ -81,9 +81,12 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.time()
     ckpt = Path(args.checkpoint)
-    weights, source_key = load_weights(ckpt, official=args.official, trust=args.trust)
+    from harness.io import ensure_output_dir
+
     model, stem = config_identity(args.config)
     work_dir = Path(args.work_dir) if args.work_dir else RUNS_ROOT / model / stem / "test" / ckpt.stem
+    ensure_output_dir(work_dir, "work dir")
+    weights, source_key = load_weights(ckpt, official=args.official, trust=args.trust)
     resolved = resolve_run_config(
         args.config, args.seed, work_dir, parse_cfg_options(args.cfg_options), args.data_root
     )

@@ -171,7 +171,10 @@ def run(args: argparse.Namespace) -> int:
     )
 
     started = time.time()
+    from harness.io import ensure_output_dir
+
     work_dir = Path(args.work_dir) if args.work_dir else default_work_dir(args.config, args.seed)
+    ensure_output_dir(work_dir, "work dir")
     resume_from = _prepare_work_dir(work_dir, resume=args.resume, overwrite=args.overwrite)
     resolved = resolve_run_config(
         args.config,
