@@ -67,14 +67,19 @@ def check_slug(value: object, what: str) -> str:
     return text
 
 
-def contained(path: str | os.PathLike[str], root: str | os.PathLike[str], what: str) -> Path:
+def contained(path: str | os.PathLike[str], root: str | os.PathLike[str], what: str,
+              error: type[Exception] | None = None) -> Path:
     """``path`` when it lies under ``root`` after resolving ``..`` and symlinks (the one
-    containment rule: output paths, video ids, feature files); HarnessError otherwise."""
+    containment rule: output paths, video ids, feature files); ``error`` (HarnessError by
+    default) naming the path otherwise."""
     from harness.errors import HarnessError
 
     p, r = Path(path), Path(root)
-    if not p.resolve().is_relative_to(r.resolve()):
-        raise HarnessError(f"{p}: {what} lies outside {r} (after resolving '..' and symlinks); refused")
+    real = p.resolve()
+    if not real.is_relative_to(r.resolve()):
+        via = f" (it resolves to {real})" if p.is_symlink() else ""
+        raise (error or HarnessError)(
+            f"{p}: {what} lies outside {r} after resolving '..' and symlinks{via}; refused")
     return p
 
 
