@@ -17,9 +17,11 @@ from pathlib import Path
 NAME = "drift"
 HELP = "regression check: retrain a small fixed benchmark and compare its mAPs with a baseline"
 EPILOG = """\
-tolerance rule: when the library versions (python, torch, mmengine, numpy, pandas, scipy),
-the CPU model, the threads per run, the device and the dataset bytes equal the baseline's,
-runs are deterministic and every (method, seed, metric) must match bit for bit. Otherwise a
+tolerance rule: when the numerics key (CPU model, family/model/stepping and feature flags,
+torch's CPU capability, BLAS/LAPACK/oneDNN/OpenMP builds, numpy's BLAS, library versions,
+intra/inter-op threads, kernel-selecting environment variables), the device and the dataset
+bytes equal the baseline's, runs are deterministic and every (method, seed, metric) must
+match bit for bit. Otherwise a
 notice lists the differences and each method's mean over the n compared seeds must satisfy
 |delta| <= max(3 * sd * sqrt(2/n), 1.0) mAP points, sd being the baseline's own seed std.
 exit status: 0 no drift, 1 drift or a failed run, 2 bad input (missing or corrupt baseline,

@@ -49,11 +49,17 @@ class Provenance:
     hostname: str = ""
     platform: str = ""
     command: tuple[str, ...] = ()
+    numerics_key: str = ""
+    numerics: dict[str, Any] = field(default_factory=dict)
 
     def environment(self) -> dict[str, Any]:
-        """What must be equal for runs to be bit-exact (the code itself is what is checked)."""
+        """What must be equal for runs to be bit-exact (the code itself is what is checked):
+        the numerics key (:func:`harness.manifest.numerics_info`: CPU model, family/model/
+        stepping and flags, BLAS/oneDNN builds, library versions, threads, kernel-selecting
+        environment) and the data. A baseline without a key never counts as the same."""
         return dict(versions=dict(self.versions), cpu=self.cpu, torch_threads=self.torch_threads,
-                    device=self.device, data_fingerprint=self.data_fingerprint)
+                    device=self.device, data_fingerprint=self.data_fingerprint,
+                    numerics_key=self.numerics_key or "absent")
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -145,6 +151,7 @@ def provenance_of(run: BenchmarkRun) -> Provenance:
         data_fingerprint=run.data_fingerprint, hostname=man.hostname,
         platform=str(hw.get("platform", "")),
         command=("python -m harness", *sys.argv[1:]),
+        numerics_key=str(hw.get("numerics_key", "")), numerics=dict(hw.get("numerics") or {}),
     )
 
 
