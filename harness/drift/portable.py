@@ -117,7 +117,6 @@ def build_model(cfg):
 
 
 def load_tensors(path: Path) -> Any:
-    import torch
 
     from harness.checkpoint import torch_load
 
