@@ -30,7 +30,7 @@ SWEEP_ARGS = --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG)
 
 TABLES := table1 table2 table3 table4 table5
 
-.PHONY: setup .venv system-deps test lint bench data check-data train sweep aggregate report \
+.PHONY: drift-portable drift-portable-update setup .venv system-deps test lint bench data check-data train sweep aggregate report \
 	$(TABLES) ablations tables drift drift-update clean distclean help
 
 help:
@@ -40,6 +40,7 @@ help:
 	@echo "make tables        all eleven tables"
 	@echo "make report        render EXP=$(EXP) from its aggregate (reports/build/...)"
 	@echo "make drift         CI check: mAP of the three methods on a small synthetic run vs results/baselines/ci.json"
+	@echo "make drift-portable  machine-independent drift layers (evaluator, inference, training steps; < 1 min)"
 	@echo "make test          run the test suite (creates .venv and installs pdflatex/chromium on first use)"
 	@echo "make train         one run: CFG=... SEED=..."
 	@echo "make sweep         every (config, seed) of EXP=$(EXP); make aggregate for its tables"
@@ -107,6 +108,12 @@ report: $(STAMP)
 METHODS ?=
 drift: $(STAMP)
 	$(PY) -m harness drift $(if $(METHODS),--methods $(METHODS),)
+
+drift-portable: $(STAMP)
+	$(PY) -m harness drift --portable
+
+drift-portable-update: $(STAMP)
+	$(PY) -m harness drift --portable --update
 
 drift-update: $(STAMP)
 	$(PY) -m harness drift --update $(if $(METHODS),--methods $(METHODS),)
