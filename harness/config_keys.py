@@ -1,7 +1,8 @@
 """Unknown config keys are errors naming the key and the nearest valid name.
 
-- ``--cfg-options`` keys must start with an existing top-level key (``trian_cfg.max_epochs=3``
-  once created a new, unused key and trained silently).
+- ``--cfg-options`` keys must start with an existing top-level key, a keyword of mmengine's
+  ``Runner`` or a key of the harness's config convention (``trian_cfg.max_epochs=3`` once
+  created a new, unused key and trained silently).
 - Every typed dict under ``model`` (and every typed dict an override writes into) may hold only
   keys its class accepts: the ``__init__`` parameters of the class, following ``**kwargs`` up
   the class's bases (CLTDR-GMG passes its extra keys to TriDet). A class whose whole chain
@@ -17,6 +18,15 @@ from typing import Any
 from harness.errors import ConfigError
 
 ALWAYS_ALLOWED = {"type", "_scope_", "init_cfg"}
+# top-level keys of the harness's config convention a leaf may lack (datasets/data_root.py, records)
+CONVENTION_KEYS = {"data_root", "dataset_name", "feature_set", "custom_imports", "default_scope"}
+
+
+def runner_keys() -> set[str]:
+    """Every keyword of mmengine's ``Runner``: valid top-level keys even when a config lacks them."""
+    from mmengine.runner import Runner
+
+    return accepted_keys(Runner) or set()
 
 
 def nearest(word: str, choices) -> str:

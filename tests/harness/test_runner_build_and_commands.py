@@ -69,11 +69,11 @@ def test_cfg_options_parsing_and_errors(tmp_path):
 def test_data_root_override_moves_every_data_path():
     cfg = load_config(
         TINY_CONFIG,
-        {"data_root": "old/root", "val_evaluator.ann_file": "old/root/ann.json"},
+        {"data_root": "old/root", "test_dataloader.dataset.ann_file": "old/root/ann.json"},
         data_root="new/place",
     )
     assert cfg.data_root == "new/place"
-    assert cfg.val_evaluator.ann_file == "new/place/ann.json"
+    assert cfg.test_dataloader.dataset.ann_file == "new/place/ann.json"
     with pytest.raises(ConfigError, match="data_root"):
         load_config(TINY_CONFIG, data_root="x")  # the tiny config has no data root
 
