@@ -105,7 +105,12 @@ def load_config(
     except Exception as exc:  # mmengine raises many types for a bad file
         raise ConfigError(f"{path}: cannot load config ({_one_line(exc)})") from exc
     object.__setattr__(cfg, "__class__", _text_cache_class())
-    from harness.config_keys import CONVENTION_KEYS, check_model_keys, check_override_keys, runner_keys
+    from harness.config_keys import (
+        CONVENTION_KEYS,
+        check_model_keys,
+        check_override_keys,
+        runner_keys,
+    )
 
     if overrides:
         top_level = set(cfg.keys()) | set(RUN_SPECIFIC_KEYS) | runner_keys() | CONVENTION_KEYS
