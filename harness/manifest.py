@@ -32,6 +32,8 @@ class RunManifest:
         python: Python version.
         command: the command line that started the run.
         world_size: number of processes (DDP ranks) that trained the run.
+        code_fingerprint: hash of the sources that change numbers
+            (:mod:`harness.core.fingerprint`; '' in records made before it existed).
     """
 
     git_sha: str | None
@@ -45,6 +47,7 @@ class RunManifest:
     python: str = ""
     command: tuple[str, ...] = ()
     world_size: int = 1
+    code_fingerprint: str = ""
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -261,7 +264,17 @@ def collect_manifest(*, config_hash: str, seed: int | None, repo: Path = REPO_RO
         python=sys.version.split()[0],
         command=tuple(sys.argv),
         world_size=_world_size(),
+        code_fingerprint=_fingerprint(repo),
     )
+
+
+def _fingerprint(repo: Path) -> str:
+    from harness.core.fingerprint import code_fingerprint
+
+    try:
+        return code_fingerprint(repo)
+    except OSError:
+        return ""
 
 
 def _world_size() -> int:
