@@ -19,6 +19,7 @@ from typing import Any
 from datasets.checks import check_feature_file
 from harness.errors import DataError
 from harness.io import atomic_write_json, loads_json
+from harness.registry import DATASETS
 
 SPLITS = ("train_dataloader", "val_dataloader", "test_dataloader")
 CACHE_VERSION = 1
@@ -47,8 +48,6 @@ def _read_cache(path: Path | None) -> set[str]:
 
 def _datasets(cfg: Any) -> list[tuple[str, Any]]:
     """(loader name, dataset) of each distinct dataset that can be scanned."""
-    from harness.registry import DATASETS
-
     seen, out = set(), []
     for name in SPLITS:
         loader = cfg.get(name)

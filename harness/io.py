@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from harness.errors import ConfigError, DataError, HarnessError
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -57,8 +59,6 @@ _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
 def check_slug(value: object, what: str) -> str:
     """``value`` as a safe single path component (letters, digits, ``. _ + -``; not starting
     with a dot or dash, no ``/``); ConfigError naming ``what`` otherwise."""
-    from harness.errors import ConfigError
-
     text = str(value)
     if not _SLUG.fullmatch(text) or ".." in text:
         raise ConfigError(
@@ -72,8 +72,6 @@ def contained(path: str | os.PathLike[str], root: str | os.PathLike[str], what: 
     """``path`` when it lies under ``root`` after resolving ``..`` and symlinks (the one
     containment rule: output paths, video ids, feature files); ``error`` (HarnessError by
     default) naming the path otherwise."""
-    from harness.errors import HarnessError
-
     p, r = Path(path), Path(root)
     real = p.resolve()
     if not real.is_relative_to(r.resolve()):
@@ -108,8 +106,6 @@ def loads_json(text: str | bytes) -> Any:
 def read_json(path: str | os.PathLike[str], what: str = "JSON file") -> Any:
     """The parsed JSON of ``path``; DataError naming the file on any problem (missing,
     unreadable, invalid, duplicated key)."""
-    from harness.errors import DataError
-
     try:
         return loads_json(Path(path).read_bytes())
     except FileNotFoundError:
@@ -123,8 +119,6 @@ def read_json(path: str | os.PathLike[str], what: str = "JSON file") -> Any:
 def ensure_output_dir(path: str | os.PathLike[str], what: str = "output folder") -> Path:
     """Create ``path`` (a folder the harness writes into) or raise a one-line HarnessError
     when it is a file, lies under a file, or cannot be written (read-only, no permission)."""
-    from harness.errors import HarnessError
-
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise HarnessError(f"{path}: {what} is a file, not a folder")
