@@ -132,3 +132,32 @@ def ensure_output_dir(path: str | os.PathLike[str], what: str = "output folder")
     if not os.access(path, os.W_OK | os.X_OK):
         raise HarnessError(f"{path}: {what} is read-only (no write permission)")
     return path
+
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def _pairs(node: Any) -> int:
+    """Key-value pairs in all objects of a parsed JSON value."""
+    count, stack = 0, [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            count += len(item)
+            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
+    return count
+
+
+def loads_json_fast(raw: bytes) -> Any:
+    """:func:`loads_json` through orjson (strict JSON; ValueError for NaN literals and bad
+    input): every key in the text is followed by one ``:`` outside strings, and the parsed
+    objects keep one pair per distinct key, so fewer pairs than colons means a duplicated
+    key; then the strict parser names it."""
+    import orjson  # only the large-file readers need it
+
+    data = orjson.loads(raw)
+    if _pairs(data) != _STRING.sub(b"", raw).count(b":"):
+        return loads_json(raw)  # raises DuplicateKeyError naming the key
+    return data

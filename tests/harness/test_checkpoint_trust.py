@@ -133,12 +133,12 @@ def test_resume_after_a_torn_newest_checkpoint_falls_back(tiny_finished_run, tmp
 
 
 def test_any_exception_writes_a_failed_record(tmp_path, monkeypatch):
-    import harness.runner
+    import harness.evaluation
 
     def broken(runner):
         raise RuntimeError("evaluator exploded")
 
-    monkeypatch.setattr(harness.runner, "run_test", broken)
+    monkeypatch.setattr(harness.evaluation, "run_test", broken)
     work = tmp_path / "broken"
     with pytest.raises(RuntimeError, match="evaluator exploded"):
         _cli_train(work)

@@ -63,3 +63,11 @@ def test_duplicate_json_keys_are_errors(tmp_path):
     f.write_text('{"name": "a", "name": "b", "entries": []}')
     with pytest.raises(ConfigError, match="duplicate key 'name'"):
         experiment_from_file(f)
+
+
+def test_fast_reader_finds_duplicates_and_ignores_colons_in_strings():
+    from harness.io import loads_json_fast
+
+    assert loads_json_fast(b'{"a:b": {"x": [{"q": "::\\":"}]}, "c": []}') == {"a:b": {"x": [{"q": '::":'}]}, "c": []}
+    with pytest.raises(ValueError, match="duplicate key 'score'"):
+        loads_json_fast(b'{"results": {"v": [{"score": 1, "score": 2}]}}')
