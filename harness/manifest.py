@@ -112,16 +112,6 @@ def _memory_gib() -> float | None:
     return round(pages * size / 2**30, 1)
 
 
-def _gemm_backend() -> str:
-    """The CPU fast paths' GEMM library (``models.layers.onednn``; results differ by rounding)."""
-    try:
-        from models.layers.onednn import use_onednn
-
-        return "onednn" if use_onednn() else "mkl"
-    except (ImportError, ValueError) as exc:  # a bad TAL_GEMM_BACKEND fails at the first layer
-        return f"unknown ({exc})"
-
-
 def hardware_info() -> tuple[str, dict[str, Any]]:
     """(device name, hardware dict) of this process."""
     import torch
@@ -133,7 +123,6 @@ def hardware_info() -> tuple[str, dict[str, Any]]:
         "memory_gib": _memory_gib(),
         "platform": platform.platform(),
         "gpu_count": torch.cuda.device_count() if torch.cuda.is_available() else 0,
-        "cpu_gemm_backend": _gemm_backend(),
     }
     device = torch.cuda.get_device_name(0) if hw["gpu_count"] else "cpu"
     return device, hw

@@ -23,7 +23,6 @@ from harness.registry import MODELS, TASK_UTILS
 from models.detectors.candidates import decode_center_offsets, top_candidates
 from models.detectors.configs import DenseTestCfg, DenseTrainCfg, from_mapping
 from models.detectors.padding import pad_batch, padded_length
-from models.layers.winograd import shared_weight_transforms
 from models.losses.normalizer import LossNormalizer
 from models.priors.point_generator import PointGenerator
 
@@ -182,8 +181,7 @@ class DenseDetector(BaseModel):
         feats, feat_masks = self.backbone(x, m)  # lists of [B, C, T_l], [B, 1, T_l]
         fpn_feats, fpn_masks = self.neck(feats, feat_masks)
         points = self.point_generator([f.shape[-1] for f in fpn_feats])  # [T_l, 4]
-        with shared_weight_transforms():  # one Winograd weight transform per head conv
-            cls_logits, reg_offsets, extras = self.heads(fpn_feats, fpn_masks)
+        cls_logits, reg_offsets, extras = self.heads(fpn_feats, fpn_masks)
         return DenseOutputs(
             inputs=x, masks=m, backbone_feats=list(feats), backbone_masks=list(feat_masks),
             fpn_feats=list(fpn_feats), fpn_masks=list(fpn_masks), points=points,
