@@ -32,6 +32,7 @@ class RunManifest:
         python: Python version.
         command: the command line that started the run.
         world_size: number of processes (DDP ranks) that trained the run.
+        torch_compile: the speed switch (``torch.compile`` arguments; None: plain PyTorch).
     """
 
     git_sha: str | None
@@ -45,6 +46,7 @@ class RunManifest:
     python: str = ""
     command: tuple[str, ...] = ()
     world_size: int = 1
+    torch_compile: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -128,8 +130,12 @@ def hardware_info() -> tuple[str, dict[str, Any]]:
     return device, hw
 
 
-def collect_manifest(*, config_hash: str, seed: int | None, repo: Path = REPO_ROOT) -> RunManifest:
-    """The manifest of the current process."""
+def collect_manifest(
+    *, config_hash: str, seed: int | None, repo: Path = REPO_ROOT, torch_compile: Any = None,
+) -> RunManifest:
+    """The manifest of the current process (``torch_compile``: the config's speed switch)."""
+    from models.detectors.compile import compile_options
+
     sha, dirty = git_state(repo)
     device, hw = hardware_info()
     return RunManifest(
@@ -144,6 +150,7 @@ def collect_manifest(*, config_hash: str, seed: int | None, repo: Path = REPO_RO
         python=sys.version.split()[0],
         command=tuple(sys.argv),
         world_size=_world_size(),
+        torch_compile=compile_options(torch_compile),
     )
 
 
