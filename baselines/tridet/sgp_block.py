@@ -11,6 +11,7 @@ from models.layers.layer_norm import LayerNorm1d
 from models.layers.masked_conv import downsample_mask
 from models.layers.sgp import (
     DOWNSAMPLE_TYPES,
+    init_branch_convs,
     make_downsample,
     make_drop_paths,
     make_mlp,
@@ -82,11 +83,7 @@ class SGPBlock(nn.Module):
 
     def reset_branch_parameters(self, std: float) -> None:
         """Branch conv weights ~ N(0, std²), biases 0, in the official order (same RNG draws)."""
-        convs = (self.psi, self.fc, self.convw, self.convkw, self.global_fc)
-        for conv in convs:
-            nn.init.normal_(conv.weight, 0.0, std)
-        for conv in convs:
-            nn.init.zeros_(conv.bias)
+        init_branch_convs((self.psi, self.fc, self.convw, self.convkw, self.global_fc), std)
 
     def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
         """Args:

@@ -20,7 +20,7 @@ from models.detectors.candidates import decode_center_offsets
 from models.detectors.dense_detector import DenseOutputs, concat_levels
 from models.detectors.trident_config import TRIDENT_MODEL_DEFAULTS
 from models.detectors.trident_detector import TridentDetector
-from models.heads.trident import positive_pairs, pyramid_offsets_at, trident_offsets_at
+from models.heads.trident import positive_pairs, pyramid_offsets_at
 from models.losses.focal import SigmoidFocalLoss
 from models.losses.iou_weighted import IoUWeightedLoss
 from models.losses.normalizer import LossNormalizer
@@ -244,11 +244,7 @@ class CLTDRGMG(TridentDetector):
         points: Tensor,
     ) -> Tensor:
         """Segments [n, 2] (grid units) from the refined class-specific offsets."""
-        offsets = trident_offsets_at(
-            out.reg_offsets[level], out.extras["lb_logits"][level],
-            out.extras["rb_logits"][level], torch.full_like(pt_idx, index), pt_idx, cls_idx,
-            num_bins=self.num_bins,
-        )  # [n, 2]
+        offsets = self.selected_offsets(out, index, level, pt_idx, cls_idx)  # [n, 2]
         if START in out.extras:
             shift_s = out.extras[START][level][index, cls_idx, pt_idx]  # [n]
             shift_e = out.extras[END][level][index, cls_idx, pt_idx]  # [n]

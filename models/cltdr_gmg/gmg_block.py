@@ -19,7 +19,13 @@ from models.cltdr_gmg.global_filter import spectral_filter
 from models.layers.layer_norm import LayerNorm1d
 from models.layers.local_attention import LocalMaskedMHA
 from models.layers.masked_conv import downsample_mask
-from models.layers.sgp import DOWNSAMPLE_TYPES, make_downsample, make_drop_paths, make_mlp
+from models.layers.sgp import (
+    DOWNSAMPLE_TYPES,
+    init_branch_convs,
+    make_downsample,
+    make_drop_paths,
+    make_mlp,
+)
 
 BRANCHES = ("instant", "local", "global")  # fine → coarse; official sum order
 GATE_ACTS = ("identity", "relu")
@@ -174,11 +180,7 @@ class GMGBlock(nn.Module):
 
     def reset_branch_parameters(self, std: float) -> None:
         """``fc``/``convw`` weights ~ N(0, std²), biases 0, in the official order."""
-        convs = [c for c in (self.fc, self.convw) if c is not None]
-        for conv in convs:
-            nn.init.normal_(conv.weight, 0.0, std)
-        for conv in convs:
-            nn.init.zeros_(conv.bias)
+        init_branch_convs([c for c in (self.fc, self.convw) if c is not None], std)
 
     def _global(self, u: Tensor, mask: Tensor) -> Tensor:
         """f_global [B, C, T]: spectral filter or masked global self-attention of u."""

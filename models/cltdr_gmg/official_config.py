@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from models.detectors.trident_config import check_trident_model
 from models.cltdr_gmg.detector import CLTDRGMG
+from models.detectors.trident_config import check_trident_model
 
 
 def check_official_model(cfg: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,6 @@ import torch
 from torch import Tensor
 
 from harness.errors import ConfigError
-from harness.registry import MODELS
 from models.detectors.candidates import decode_center_offsets
 from models.detectors.dense_detector import DenseDetector, DenseOutputs
 from models.detectors.input_noise import add_input_noise
@@ -200,12 +199,18 @@ class TridentDetector(DenseDetector):
         points: Tensor,
     ) -> Tensor:
         """Segments [n, 2] from the class-specific decoded offsets of the selected pairs."""
-        offsets = trident_offsets_at(
+        return decode_center_offsets(points, self.selected_offsets(out, index, level, pt_idx, cls_idx))
+
+    def selected_offsets(
+        self, out: DenseOutputs, index: int, level: int, pt_idx: Tensor, cls_idx: Tensor
+    ) -> Tensor:
+        """Decoded (left, right) offsets [n, 2] of the selected (point, class) pairs of video
+        ``index`` at ``level`` (stride units)."""
+        return trident_offsets_at(
             out.reg_offsets[level], out.extras["lb_logits"][level],
             out.extras["rb_logits"][level], torch.full_like(pt_idx, index), pt_idx, cls_idx,
             num_bins=self.num_bins,
         )  # [n, 2]
-        return decode_center_offsets(points, offsets)
 
 
 def _encoder_cfg(

@@ -8,6 +8,7 @@ a few batched matrix products and no Python loop over time.
 from __future__ import annotations
 
 import math
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn

@@ -7,6 +7,8 @@ build them identically (same modules, same keys, same creation order).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from torch import nn
 
 from models.layers.drop_path import AffineDropPath
@@ -21,6 +23,15 @@ def window_kernel_size(kernel_size: int, k: float) -> int:
     """
     size = round((kernel_size + 1) * k)
     return size + 1 if size % 2 == 0 else size
+
+
+def init_branch_convs(convs: Sequence[nn.Conv1d], std: float) -> None:
+    """Branch conv weights ~ N(0, std²) (0 gives exact zeros), then biases 0: the official
+    order of random draws (all weights first)."""
+    for conv in convs:
+        nn.init.normal_(conv.weight, 0.0, std)
+    for conv in convs:
+        nn.init.zeros_(conv.bias)
 
 
 def make_downsample(dim: int, stride: int, downsample_type: str) -> nn.Module:

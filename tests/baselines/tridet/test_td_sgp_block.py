@@ -7,8 +7,8 @@ import torch
 from torch import nn
 
 from baselines.tridet import SGPBlock, from_official_config
-from models.layers.sgp import window_kernel_size
 from harness.errors import ConfigError
+from models.layers.sgp import window_kernel_size
 
 SGP_CONVS = ("psi", "fc", "convw", "convkw", "global_fc")
 
