@@ -134,7 +134,7 @@ def collect_manifest(
     *, config_hash: str, seed: int | None, repo: Path = REPO_ROOT, torch_compile: Any = None,
 ) -> RunManifest:
     """The manifest of the current process (``torch_compile``: the config's speed switch)."""
-    from models.detectors.compile import compile_options
+    from models.detectors.compile import compile_options  # local: imports torch (instant CLI)
 
     sha, dirty = git_state(repo)
     device, hw = hardware_info()

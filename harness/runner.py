@@ -206,7 +206,7 @@ def resolve_run_config(
     cfg = load_config(config, overrides, data_root)
     if amp:
         apply_amp(cfg)
-    from models.detectors.compile import compile_options
+    from models.detectors.compile import compile_options  # local: imports torch (instant CLI)
 
     compile_options(cfg.get(COMPILE_KEY), f"{config}: {COMPILE_KEY}")  # one-line error early
     config_hash = experiment_hash(cfg)

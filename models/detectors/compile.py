@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import torch
 from torch import Tensor, nn
 
 from harness.errors import ConfigError
@@ -68,8 +69,7 @@ def compiled_network(options: Mapping[str, Any]) -> Callable[[nn.Module, Tensor,
     """
     key = json.dumps(dict(options), sort_keys=True, default=repr)
     if key not in _COMPILED:
-        import torch
-        import torch._inductor.config as inductor_config
+        import torch._inductor.config as inductor_config  # local: loads inductor only when used
 
         inductor_config.fallback_random = True  # eager random draws (drop path, dropout)
         _COMPILED[key] = torch.compile(_run_network, **dict(options))
