@@ -32,6 +32,8 @@ class RunManifest:
         python: Python version.
         command: the command line that started the run.
         world_size: number of processes (DDP ranks) that trained the run.
+        code_fingerprint: hash of the sources that change numbers
+            (:mod:`harness.core.fingerprint`; '' in records made before it existed).
         torch_compile: the speed switch (``torch.compile`` arguments; None: plain PyTorch).
     """
 
@@ -46,6 +48,7 @@ class RunManifest:
     python: str = ""
     command: tuple[str, ...] = ()
     world_size: int = 1
+    code_fingerprint: str = ""
     torch_compile: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -150,8 +153,18 @@ def collect_manifest(
         python=sys.version.split()[0],
         command=tuple(sys.argv),
         world_size=_world_size(),
+        code_fingerprint=_fingerprint(repo),
         torch_compile=compile_options(torch_compile),
     )
+
+
+def _fingerprint(repo: Path) -> str:
+    from harness.core.fingerprint import code_fingerprint
+
+    try:
+        return code_fingerprint(repo)
+    except OSError:
+        return ""
 
 
 def _world_size() -> int:
