@@ -34,6 +34,7 @@ class RunManifest:
         world_size: number of processes (DDP ranks) that trained the run.
         code_fingerprint: hash of the sources that change numbers
             (:mod:`harness.core.fingerprint`; '' in records made before it existed).
+        torch_compile: the speed switch (``torch.compile`` arguments; None: plain PyTorch).
     """
 
     git_sha: str | None
@@ -48,6 +49,7 @@ class RunManifest:
     command: tuple[str, ...] = ()
     world_size: int = 1
     code_fingerprint: str = ""
+    torch_compile: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -109,7 +111,7 @@ def _cpu_model() -> str:
 
 NUMERICS_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_CBWR",
                 "MKL_ENABLE_INSTRUCTIONS", "ATEN_CPU_CAPABILITY", "DNNL_MAX_CPU_ISA",
-                "ONEDNN_MAX_CPU_ISA", "TAL_GEMM_BACKEND", "CUBLAS_WORKSPACE_CONFIG")
+                "ONEDNN_MAX_CPU_ISA", "CUBLAS_WORKSPACE_CONFIG")
 
 
 def _cpu_flags() -> str:
@@ -193,7 +195,6 @@ def numerics_info() -> dict[str, Any]:
         "cpu_capability": str(capability),
         "torch_build": _torch_build(),
         "numpy_blas": _numpy_blas(),
-        "gemm_backend": _gemm_backend(),
         "versions": library_versions(),
         "torch_threads": torch.get_num_threads(),
         "interop_threads": torch.get_num_interop_threads(),
@@ -219,16 +220,6 @@ def _memory_gib() -> float | None:
     return round(pages * size / 2**30, 1)
 
 
-def _gemm_backend() -> str:
-    """The CPU fast paths' GEMM library (``models.layers.onednn``; results differ by rounding)."""
-    try:
-        from models.layers.onednn import use_onednn
-
-        return "onednn" if use_onednn() else "mkl"
-    except (ImportError, ValueError) as exc:  # a bad TAL_GEMM_BACKEND fails at the first layer
-        return f"unknown ({exc})"
-
-
 def hardware_info() -> tuple[str, dict[str, Any]]:
     """(device name, hardware dict) of this process."""
     import torch
@@ -240,7 +231,6 @@ def hardware_info() -> tuple[str, dict[str, Any]]:
         "memory_gib": _memory_gib(),
         "platform": platform.platform(),
         "gpu_count": torch.cuda.device_count() if torch.cuda.is_available() else 0,
-        "cpu_gemm_backend": _gemm_backend(),
     }
     hw["numerics"] = numerics_info()
     hw["numerics_key"] = numerics_key(hw["numerics"])
@@ -248,8 +238,12 @@ def hardware_info() -> tuple[str, dict[str, Any]]:
     return device, hw
 
 
-def collect_manifest(*, config_hash: str, seed: int | None, repo: Path = REPO_ROOT) -> RunManifest:
-    """The manifest of the current process."""
+def collect_manifest(
+    *, config_hash: str, seed: int | None, repo: Path = REPO_ROOT, torch_compile: Any = None,
+) -> RunManifest:
+    """The manifest of the current process (``torch_compile``: the config's speed switch)."""
+    from models.detectors.compile import compile_options  # local: imports torch (instant CLI)
+
     sha, dirty = git_state(repo)
     device, hw = hardware_info()
     return RunManifest(
@@ -265,6 +259,7 @@ def collect_manifest(*, config_hash: str, seed: int | None, repo: Path = REPO_RO
         command=tuple(sys.argv),
         world_size=_world_size(),
         code_fingerprint=_fingerprint(repo),
+        torch_compile=compile_options(torch_compile),
     )
 
 

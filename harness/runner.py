@@ -8,6 +8,11 @@ resolved config (``config.py``) and its hash (``config_hash.txt``) are written i
 The **experiment hash** is the SHA-256 of the canonical JSON of the config after overrides,
 data root and AMP, *before* the run-specific keys are added: one config run with seeds 0-4
 gives one hash, and any change to what is trained or evaluated changes it.
+
+The **speed switch** is the top-level key ``torch_compile`` (absent/False: plain PyTorch;
+True or a dict of ``torch.compile`` arguments: the detector's network compiled after the
+runner has built it, :mod:`models.detectors.compile`). It is part of the hashed config, so a
+compiled run never shares a hash with a plain one, and the run manifest records it.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ RUNS_ROOT = Path("results") / "runs"
 RUN_SPECIFIC_KEYS = ("work_dir", "randomness", "launcher", "resume", "load_from", "experiment_name")
 CONFIG_DUMP = "config.py"
 HASH_FILE = "config_hash.txt"
+COMPILE_KEY = "torch_compile"  # the speed switch (see the module docstring)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -217,6 +223,9 @@ def resolve_run_config(
             raise ConfigError(f"{config}: load_from={init_from} and --resume both given; --resume "
                               "continues the run's own checkpoint, load_from starts a new run from weights")
         cfg.load_from_sha256 = _load_from_digest(str(init_from))  # hashed: other weights, other run
+    from models.detectors.compile import compile_options  # local: imports torch (instant CLI)
+
+    compile_options(cfg.get(COMPILE_KEY), f"{config}: {COMPILE_KEY}")  # one-line error early
     config_hash = experiment_hash(cfg)
     work = Path(work_dir) if work_dir is not None else default_work_dir(config, seed)
     model, stem = config_identity(config)
@@ -295,6 +304,13 @@ def runner_from_resolved(resolved: ResolvedConfig):
         ) from exc
     if resolved.cfg.get("load_from") and not resolved.cfg.get("resume"):
         check_load_from(runner, str(resolved.cfg.load_from))
+    if resolved.cfg.get(COMPILE_KEY):
+        from mmengine.model import is_model_wrapper
+
+        from models.detectors.compile import enable_compile
+
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        enable_compile(model, resolved.cfg.get(COMPILE_KEY))  # before hooks copy it (EMA)
     # official: use_deterministic_algorithms(True, warn_only=True) (mmengine sets strict mode)
     torch.use_deterministic_algorithms(True, warn_only=True)
     if is_main_process():

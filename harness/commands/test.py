@@ -108,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
         "predictions": "predictions.json" if has_predictions else None,
         "wall_time_s": round(time.time() - started, 3),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "manifest": collect_manifest(config_hash=resolved.config_hash, seed=args.seed).to_json(),
+        "manifest": collect_manifest(config_hash=resolved.config_hash, seed=args.seed,
+                                     torch_compile=resolved.cfg.get("torch_compile")).to_json(),
     }
     from harness.io import atomic_write_json
 

@@ -141,3 +141,26 @@ def test_curve_begin_is_the_cltdr_rule():
 
     # CLTDR-GMG train.py evaluates from 0-based epoch (max_epochs - 5) // 2 on
     assert [curve_begin_epoch(n) for n in (12, 35, 40, 57, 5, 4)] == [3, 15, 17, 26, 0, 0]
+
+
+def test_speed_switch_is_hashed_checked_and_needs_a_dense_detector(tmp_path):
+    plain = resolve_run_config(TINY_CONFIG, 0, tmp_path / "a")
+    fast = resolve_run_config(TINY_CONFIG, 0, tmp_path / "a", {"torch_compile": True})
+    off = resolve_run_config(TINY_CONFIG, 0, tmp_path / "a", {"torch_compile": False})
+    assert len({plain.config_hash, fast.config_hash, off.config_hash}) == 3
+    with pytest.raises(ConfigError, match="torch_compile"):
+        resolve_run_config(TINY_CONFIG, 0, tmp_path / "a", {"torch_compile": "fast"})
+    with pytest.raises(ConfigError, match="network"):  # the tiny model is no DenseDetector
+        try:
+            build_runner(TINY_CONFIG, 0, tmp_path / "b", {"torch_compile": True})
+        finally:
+            torch.use_deterministic_algorithms(False)
+
+
+def test_manifest_records_the_speed_switch():
+    from harness.manifest import RunManifest, collect_manifest
+
+    m = collect_manifest(config_hash="x", seed=0, torch_compile={"mode": "max-autotune"})
+    assert m.torch_compile == {"mode": "max-autotune"}
+    assert collect_manifest(config_hash="x", seed=0).torch_compile is None
+    assert RunManifest.from_json(m.to_json()) == m

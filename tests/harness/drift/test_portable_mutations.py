@@ -1,9 +1,9 @@
 """``drift --portable`` catches planted mutants although the environment counts as different.
 
 Each mutant is a copy of the source tree with one planted bug; ``drift --portable`` runs in it
-against the committed artefacts with ``TAL_GEMM_BACKEND=mkl`` set: a kernel-selecting variable
-of the numerics key, so the environment is "different" from the artefacts' (and, while the
-GEMM backend switch exists, the float32 kernels really are). The unmutated tree passes under the
+against the committed artefacts with ``ATEN_CPU_CAPABILITY=avx2`` set: a kernel-selecting variable
+of the numerics key, so the environment is "different" from the artefacts' (and on a CPU with
+AVX-512 the float32 kernels really are). The unmutated tree passes under the
 same environment (the tolerances absorb real kernel differences); each mutant makes the layer
 it touches report MOVED values and exit 1.
 """
@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGES = ("harness", "models", "baselines", "datasets")
 ARTEFACTS = ROOT / "results" / "baselines" / "portable"
-DIFFERENT = {"TAL_GEMM_BACKEND": "mkl"}
+DIFFERENT = {"ATEN_CPU_CAPABILITY": "avx2"}
 MUTATIONS = {
     # name: (layer expected to catch it, file, original text, mutated text)
     # (a) one-to-one matching: a matched GT is never locked, duplicates all count as TP
