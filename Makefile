@@ -30,7 +30,7 @@ SWEEP_ARGS = --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG)
 
 TABLES := table1 table2 table3 table4 table5
 
-.PHONY: drift-portable drift-portable-update setup .venv system-deps test lint bench data check-data train sweep aggregate report \
+.PHONY: test-compile drift-portable drift-portable-update setup .venv system-deps test lint bench data check-data train sweep aggregate report \
 	$(TABLES) ablations tables diagnose drift drift-update clean distclean help
 
 help:
@@ -66,6 +66,10 @@ system-deps:
 
 test: $(STAMP) system-deps
 	$(PY) -m pytest -q
+
+# the inductor parity check of the torch_compile switch (minutes on a CPU; not in `make test`)
+test-compile: $(STAMP)
+	$(PY) -m pytest -q --run-compile -m compile
 
 lint: $(STAMP)
 	$(PY) -m ruff check harness models baselines datasets reports tests

@@ -75,6 +75,7 @@ def _inductor_works() -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.compile
 def test_tridet_parity_holds_with_the_switch_on(golden):
     """The whole official TriDet parity file (train pass, gradients, eval passes) with the
     network compiled by inductor: fused kernels change rounding only."""
