@@ -3,7 +3,10 @@
 Writes into the work dir (default ``results/runs/<model>/<config>/seed<k>/``): the resolved
 config and its hash, checkpoints, ``test_curve.json`` (when the config records one),
 ``predictions.json`` (ActivityNet format) and, last and atomically, ``record.json``.
-A NaN/Inf loss stops training and writes a record with status ``failed`` (exit 1).
+Before anything is built, every feature file of every split gets the cheap checks of
+``check-data`` (:mod:`datasets.precheck`, cached by size and mtime), so a NaN in the test
+split stops the run at once. A NaN/Inf loss stops training and writes a record with status
+``failed`` (exit 1); so does any other exception (which is then reported as usual).
 Multi-GPU: ``torchrun --nproc-per-node N -m harness train CONFIG --launcher pytorch``.
 
 The terminal shows a short header (config, seed, work dir, device, log file), one progress
@@ -27,6 +30,7 @@ NAME = "train"
 HELP = "train a config with one seed, evaluate the last epoch (EMA) on the test split, write record.json"
 RECORD = "record.json"
 PREDICTIONS = "predictions.json"
+FEATURE_CHECK_CACHE = ".feature_checks.json"  # beside the seed folders: shared by the seeds
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -48,15 +52,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _prepare_work_dir(work_dir: Path, *, resume: bool, overwrite: bool):
     """The checkpoint to resume from (or None); refuses to mix runs in one folder."""
-    from harness.checkpoint import find_resume_checkpoint
+    import sys
+
+    from harness.checkpoint import newest_valid_checkpoint
     from harness.errors import ConfigError
 
     if resume:
-        ckpt = find_resume_checkpoint(work_dir)
+        ckpt, skipped = newest_valid_checkpoint(work_dir)
         if ckpt is None:
-            raise ConfigError(f"{work_dir}: --resume but the work dir holds no checkpoint")
+            why = f" valid (skipped: {', '.join(skipped)})" if skipped else ""
+            raise ConfigError(f"{work_dir}: --resume but the work dir holds no{why} checkpoint")
+        if skipped:
+            print(f"warning: {work_dir}: resuming from {ckpt.name}, the newest valid checkpoint; "
+                  f"skipped {', '.join(skipped)}", file=sys.stderr)
         return ckpt
-    stale = [work_dir / RECORD, work_dir / "last_checkpoint", *work_dir.glob("epoch_*.pth")]
+    stale = [work_dir / RECORD, work_dir / "last_checkpoint", work_dir / "checkpoints.json",
+             *work_dir.glob("epoch_*.pth")]
     stale = [p for p in stale if p.exists()]
     if stale and not overwrite:
         raise ConfigError(
@@ -116,7 +127,7 @@ def _record(resolved, runner, *, status, error, started, result_fields, checkpoi
     from harness.records import RunRecord, best_on_test, describe_data
 
     dataset, features, subset = describe_data(resolved.cfg)
-    curve = _curve(runner)
+    curve = _curve(runner) if runner is not None else ()
     return RunRecord(
         model=resolved.model,
         config_name=resolved.config_name,
@@ -128,8 +139,9 @@ def _record(resolved, runner, *, status, error, started, result_fields, checkpoi
         test_split=subset,
         status=status,
         error=error,
-        manifest=collect_manifest(config_hash=resolved.config_hash, seed=resolved.seed),
-        epochs=int(runner.epoch),
+        manifest=collect_manifest(config_hash=resolved.config_hash, seed=resolved.seed,
+                                  torch_compile=resolved.cfg.get("torch_compile")),
+        epochs=int(runner.epoch) if runner is not None else 0,
         max_epochs=int(resolved.cfg.train_cfg.max_epochs),
         wall_time_s=round(time.time() - started, 3),
         test_curve=curve,
@@ -233,6 +245,8 @@ def _run(args: argparse.Namespace) -> int:
     )
 
     started = time.time()
+    from harness.io import ensure_output_dir
+
     resolved = resolve_run_config(
         args.config,
         args.seed,
@@ -242,21 +256,34 @@ def _run(args: argparse.Namespace) -> int:
         launcher=args.launcher,
         amp=args.amp,
     )
-    work_dir = resolved.work_dir
+    work_dir = resolved.work_dir  # default: the sweep's folder, which needs the loaded config
+    ensure_output_dir(work_dir, "work dir")
     resume_from = _prepare_work_dir(work_dir, resume=args.resume, overwrite=args.overwrite)
-    resolved.cfg.resume = resume_from is not None
-    resolved.cfg.load_from = str(resume_from) if resume_from is not None else None
+    if resume_from is not None:
+        resolved = resolve_run_config(
+            args.config,
+            args.seed,
+            work_dir,
+            parse_cfg_options(args.cfg_options),
+            args.data_root,
+            launcher=args.launcher,
+            amp=args.amp,
+            resume_from=resume_from,
+        )
     if args.tensorboard:
         apply_tensorboard(resolved.cfg)
     evaluate_once = evaluates_test_split_last(resolved.cfg)
     has_predictions = set_predictions_out(resolved.cfg, work_dir / PREDICTIONS)
-    runner = runner_from_resolved(resolved)
-    _header(resolved, runner, args)
-    curve_hooks = [h for h in runner.hooks if isinstance(h, TestCurveHook)]
-    if evaluate_once:  # the test run below evaluates the last epoch (see the module docstring)
-        runner.train_loop.validate_last_epoch = False
-    status, error, fields = "ok", None, {}
+    runner, status, error, fields, raised = None, "ok", None, {}, None
     try:
+        from datasets.precheck import precheck_splits
+
+        precheck_splits(resolved.cfg, cache=work_dir.parent / FEATURE_CHECK_CACHE)
+        runner = runner_from_resolved(resolved)
+        _header(resolved, runner, args)
+        curve_hooks = [h for h in runner.hooks if isinstance(h, TestCurveHook)]
+        if evaluate_once:  # the test run below evaluates the last epoch (module docstring)
+            runner.train_loop.validate_last_epoch = False
         runner.train()
         outcome = run_test(runner)
         if evaluate_once:
@@ -265,6 +292,8 @@ def _run(args: argparse.Namespace) -> int:
         fields = _result_fields(outcome)
     except NonFiniteLossError as exc:
         status, error = "failed", str(exc)
+    except Exception as exc:  # any failure leaves a failed record, then is reported as usual
+        status, error, raised = "failed", f"{type(exc).__name__}: {' '.join(str(exc).split())[:500]}", exc
     last = find_resume_checkpoint(work_dir)
     record = _record(
         resolved,
@@ -277,8 +306,17 @@ def _run(args: argparse.Namespace) -> int:
         predictions=PREDICTIONS if has_predictions and status == "ok" else None,
     )
     if not is_main_process():
+        if raised is not None:
+            raise raised
         return 0 if status == "ok" else 1
-    path = record.write(work_dir / RECORD)
+    try:
+        path = record.write(work_dir / RECORD)
+    except OSError:
+        if raised is not None:
+            raise raised from None
+        raise
+    if raised is not None:
+        raise raised
     if status != "ok":
         print(f"error: {error}; failed record written to {path}")
         return 1
