@@ -14,41 +14,49 @@ TORCH_VERSION ?= 2.13.0
 TORCH_INDEX ?=
 PIP_TORCH_ARGS := $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX),)
 
-DATA ?= results/data
+# make data: empty DATA = make-data's default folder (results/data/synthetic/<preset>-<quality>)
+DATA ?=
 PRESET ?= thumos-like
 QUALITY ?= mid
 SEED ?= 0
 # Experiments: SCALE=synthetic (the embedded default) or SCALE=real with DATA_ROOT=...
 SCALE ?= synthetic
-SEEDS ?= 0-2
-JOBS ?= 2
+# SEEDS, JOBS, BOOTSTRAP: empty = the commands' defaults (harness/defaults.py: seeds 0-2,
+# 2 trainings at a time, 300 bootstrap replicates); e.g. make table1 SEEDS=0-4 BOOTSTRAP=1000
+SEEDS ?=
+JOBS ?=
+BOOTSTRAP ?=
 EXP ?= table1
 CFG ?= harness/configs/actionformer/synthetic_thumos_like.py
 DATA_ROOT ?=
 DATA_ROOT_ARG = $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
+SEEDS_ARG = $(if $(SEEDS),--seeds $(SEEDS),)
 # SCHEDULE=smoke: the real configs unchanged but one epoch of a few iterations, then the real
 # test (harness/schedule.py); runs, tables and reports in separate *-smoke folders, with a banner
 SCHEDULE ?= official
 SCHED_ARG = $(if $(filter smoke,$(SCHEDULE)),--schedule smoke,)
-SWEEP_ARGS = --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG) $(SCHED_ARG)
+SWEEP_ARGS = --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG) $(SCHED_ARG)
+JOBS_ARG = $(if $(JOBS),--jobs $(JOBS),)
+BOOTSTRAP_ARG = $(if $(BOOTSTRAP),--bootstrap $(BOOTSTRAP),)
 
 TABLES := table1 table2 table3 table4 table5
 
-.PHONY: setup .venv system-deps test lint bench data check-data train sweep aggregate report rehearse \
+.PHONY: test-compile drift-portable drift-portable-update setup .venv system-deps test lint bench data check-data train sweep aggregate report rehearse \
 	$(TABLES) ablations tables diagnose drift drift-update clean distclean help
 
 help:
-	@echo "make table1        Table 1: sweep (resumable) + aggregate + HTML/LaTeX report, SCALE=$(SCALE) SEEDS=$(SEEDS)"
+	@echo "make table1        Table 1: sweep (resumable) + aggregate + HTML/LaTeX report, SCALE=$(SCALE) SEEDS=$(or $(SEEDS),0-2)"
 	@echo "make table2..5     the other main tables, the same way"
 	@echo "make ablations     Tables 6-11 (CLTDR-GMG ablations) the same way"
 	@echo "make tables        all eleven tables"
 	@echo "make report        render EXP=$(EXP) from its aggregate (reports/build/...)"
 	@echo "make diagnose      DETAD error analysis of EXP=$(EXP) over seeds (table1-5 include it)"
 	@echo "make drift         CI check: mAP of the three methods on a small synthetic run vs results/baselines/ci.json"
+	@echo "make drift-portable  machine-independent drift layers (evaluator, inference, training steps; < 1 min)"
 	@echo "make test          run the test suite (creates .venv and installs pdflatex/chromium on first use)"
 	@echo "make train         one run: CFG=... SEED=..."
 	@echo "make sweep         every (config, seed) of EXP=$(EXP); make aggregate for its tables"
-	@echo "make data          write the synthetic benchmark (PRESET=$(PRESET) QUALITY=$(QUALITY)) under $(DATA)"
+	@echo "make data          write the synthetic benchmark (PRESET=$(PRESET) QUALITY=$(QUALITY)) under $(or $(DATA),results/data)/synthetic"
 	@echo "make check-data    check a data root before a long run (CFG=...)"
 	@echo "make bench         benchmarks (evaluator speed, CLI start-up and evaluate on files; models when present)"
 	@echo "make lint          ruff"
@@ -70,11 +78,15 @@ system-deps:
 test: $(STAMP) system-deps
 	$(PY) -m pytest -q
 
+# the inductor parity check of the torch_compile switch (minutes on a CPU; not in `make test`)
+test-compile: $(STAMP)
+	$(PY) -m pytest -q --run-compile -m compile
+
 lint: $(STAMP)
 	$(PY) -m ruff check harness models baselines datasets reports tests
 
 data: $(STAMP)
-	$(PY) -m harness make-data synthetic --preset $(PRESET) --quality $(QUALITY) --seed $(SEED) --out $(DATA)/synthetic/$(PRESET)-$(QUALITY)
+	$(PY) -m harness make-data synthetic --preset $(PRESET) --quality $(QUALITY) --seed $(SEED) $(if $(DATA),--out $(DATA)/synthetic/$(PRESET)-$(QUALITY),)
 
 check-data: $(STAMP)
 	$(PY) -m harness check-data $(CFG) $(DATA_ROOT_ARG)
@@ -83,19 +95,17 @@ train: $(STAMP)
 	$(PY) -m harness train $(CFG) --seed $(SEED) $(DATA_ROOT_ARG) $(SCHED_ARG)
 
 sweep: $(STAMP)
-	$(PY) -m harness sweep $(EXP) $(SWEEP_ARGS) --jobs $(JOBS)
+	$(PY) -m harness sweep $(EXP) $(SWEEP_ARGS) $(JOBS_ARG)
 
 aggregate: $(STAMP)
-	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG) $(SCHED_ARG)
+	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG) $(SCHED_ARG) $(BOOTSTRAP_ARG)
 
-# video-level bootstrap replicates per cell (1000 for a paper; the t-interval over seeds is exact)
-BOOTSTRAP ?= 300
 # one experiment end to end: sweep (resumable: finished runs are kept), aggregate, render
 # ($(2) = diagnose: also DETAD's error analysis of every run, linked from the report index)
 run-experiment = \
-	$(PY) -m harness sweep $(1) $(SWEEP_ARGS) --jobs $(JOBS) && \
-	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) $(SCHED_ARG) --bootstrap $(BOOTSTRAP) && \
-	$(if $(2),$(PY) -m harness diagnose $(1) --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG) $(SCHED_ARG) && ,)\
+	$(PY) -m harness sweep $(1) $(SWEEP_ARGS) $(JOBS_ARG) && \
+	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) $(SCHED_ARG) $(BOOTSTRAP_ARG) && \
+	$(if $(2),$(PY) -m harness diagnose $(1) --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG) $(SCHED_ARG) && ,)\
 	$(PY) -m harness report $(1) --scale $(SCALE) $(SCHED_ARG) --aggregate never
 
 # Tables 1-5 (at synthetic scale each dataset x feature set is a preset x quality stand-in),
@@ -115,12 +125,18 @@ report: $(STAMP)
 
 # DETAD's error analysis of every run of EXP over seeds (reports/build/<EXP>-<SCALE>/diagnosis/)
 diagnose: $(STAMP)
-	$(PY) -m harness diagnose $(EXP) --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG) $(SCHED_ARG)
+	$(PY) -m harness diagnose $(EXP) --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG) $(SCHED_ARG)
 
 # CI regression check on mAP drift (results/baselines/ci.json); METHODS=actionformer,tridet for a subset
 METHODS ?=
 drift: $(STAMP)
 	$(PY) -m harness drift $(if $(METHODS),--methods $(METHODS),)
+
+drift-portable: $(STAMP)
+	$(PY) -m harness drift --portable
+
+drift-portable-update: $(STAMP)
+	$(PY) -m harness drift --portable --update
 
 drift-update: $(STAMP)
 	$(PY) -m harness drift --update $(if $(METHODS),--methods $(METHODS),)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from harness import defaults
+
 NAME = "aggregate"
 HELP = "summarise an experiment's runs: mean ± std, t-intervals, bootstrap CIs, paper deltas"
 
@@ -26,8 +28,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-root", default=None, help="as given to the sweep (it is part of the "
                    "config hash; real scale default: $DATA_ROOT if set)")
     p.add_argument("--seeds", default=None, help="only these seeds (default: every seed found)")
-    p.add_argument("--bootstrap", type=int, default=1000, metavar="B",
-                   help="video-level bootstrap replicates (default 1000; 0 disables)")
+    p.add_argument("--bootstrap", type=int, default=defaults.BOOTSTRAP_SAMPLES, metavar="B",
+                   help=f"video-level bootstrap replicates (default {defaults.BOOTSTRAP_SAMPLES}; "
+                   "0 disables; 1000 or more for a paper)")
     p.add_argument("--bootstrap-seed", type=int, default=0, help="seed of every resample (default 0)")
     p.add_argument("--confidence", type=float, default=0.95)
 
@@ -58,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.aggregate import AggregateOptions, aggregate, write_tables
     from harness.errors import ConfigError
     from harness.experiments import load_experiment
+    from harness.io import contained, ensure_output_dir
     from harness.sweep.plan import parse_seeds, resolve_data_root
 
     if not 0 < args.confidence < 1:
@@ -67,15 +71,22 @@ def run(args: argparse.Namespace) -> int:
         bootstrap_samples=max(0, args.bootstrap), bootstrap_seed=args.bootstrap_seed,
         confidence=args.confidence, seeds=parse_seeds(args.seeds) if args.seeds else None,
     )
-    data_root = resolve_data_root(args.data_root, args.scale)
     from harness.schedule import banners, is_rehearsal_root, results_folder
 
-    results = results_folder(args.results, "results/runs", args.schedule)
-    result = aggregate(experiment, args.scale, Path(results), options, data_root=data_root,
+    args.results = results_folder(args.results, "results/runs", args.schedule)
+    args.out = results_folder(args.out, "results/tables", args.schedule)
+    if not Path(args.results).is_dir():
+        from harness.errors import DataError
+
+        raise DataError(f"{args.results}: results folder does not exist (or is not a folder); "
+                        "run `python -m harness sweep` first or pass --results")
+    data_root = resolve_data_root(args.data_root, args.scale)
+    result = aggregate(experiment, args.scale, Path(args.results), options, data_root=data_root,
                        schedule=args.schedule)
     result.meta["schedule"] = args.schedule
     result.meta["rehearsal"] = is_rehearsal_root(data_root)
-    out_dir = Path(results_folder(args.out, "results/tables", args.schedule)) / f"{experiment.name}-{args.scale}"
+    out_dir = contained(Path(args.out) / f"{experiment.name}-{args.scale}", args.out, "tables folder")
+    ensure_output_dir(out_dir, "tables folder")
     written = write_tables(result, out_dir)
     console = Console()
     for line in banners(args.schedule, result.meta["rehearsal"]):

@@ -16,6 +16,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default="cpu",
                    help="run the harness model on this device, e.g. cuda (TF32 off; default cpu)")
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (the references used 1)")
+    p.add_argument("--compile", action="store_true",
+                   help="run with the speed switch on (torch.compile of the network, as torch_compile=True)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,11 +36,12 @@ def run(args: argparse.Namespace) -> int:
         # the references are float32 CPU runs: no TF32 in convolutions and matrix products
         torch.backends.cudnn.allow_tf32 = False
         torch.backends.cuda.matmul.allow_tf32 = False
-    report = run_parity(args.file, args.device)
+    report = run_parity(args.file, args.device, torch_compile=args.compile or None)
     if args.json_out:
         atomic_write_json(args.json_out, report.to_json())
     console = Console() if sys.stdout.isatty() else Console(width=150)
-    table = Table(title=f"parity: {report.kind} on {args.device} vs {args.file}")
+    mode = " (torch_compile)" if args.compile else ""
+    table = Table(title=f"parity: {report.kind} on {args.device}{mode} vs {args.file}")
     table.add_column("tensor", no_wrap=True)
     table.add_column("max abs err", justify="right")
     table.add_column("max rel err", justify="right")

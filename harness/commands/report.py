@@ -21,6 +21,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from harness import defaults
+
 NAME = "report"
 HELP = "render an experiment's aggregated tables as HTML pages and LaTeX tables with figures"
 DEFAULT_OUT = Path("reports") / "build"
@@ -40,8 +42,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--schedule", choices=["official", "smoke"], default="official",
                    help="render the smoke-schedule aggregate (folders results/runs-smoke, "
                    "results/tables-smoke, reports/build/<experiment>-<scale>-smoke) with its banner")
-    p.add_argument("--bootstrap", type=int, default=1000, metavar="B",
-                   help="video bootstrap replicates when aggregating (default 1000)")
+    p.add_argument("--bootstrap", type=int, default=defaults.BOOTSTRAP_SAMPLES, metavar="B",
+                   help=f"video bootstrap replicates when aggregating (default {defaults.BOOTSTRAP_SAMPLES})")
     p.add_argument("--no-params", action="store_true",
                    help="do not build Table 8's models to count their parameters")
     p.add_argument("--pdf", action="store_true", help="also compile latex/report.tex with pdflatex")
@@ -119,12 +121,19 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--format: expected a comma-separated subset of {', '.join(FORMATS)}, "
                           f"got {args.format!r}")
     console = Console(stderr=True)
+    from harness.io import contained, ensure_output_dir
+
     experiment = load_experiment(args.experiment)
     from harness.schedule import banners, results_folder, stamp_banner
 
     args.results = results_folder(args.results, "results/runs", args.schedule)
     args.tables = results_folder(args.tables, "results/tables", args.schedule)
-    folder = aggregate_dir(Path(args.tables), experiment.name, args.scale)
+    suffix = "-smoke" if args.schedule == "smoke" else ""
+    out = Path(args.out) if args.out else contained(
+        DEFAULT_OUT / f"{experiment.name}-{args.scale}{suffix}", DEFAULT_OUT, "report folder")
+    ensure_output_dir(out, "report folder")
+    folder = contained(aggregate_dir(Path(args.tables), experiment.name, args.scale), args.tables,
+                       "tables folder")
     _ensure_aggregate(experiment, args, folder, console)
     frames = load_frames(folder)
     params = []
@@ -146,8 +155,6 @@ def run(args: argparse.Namespace) -> int:
         console.print(banner)
     sha, dirty = git_state()
     commit = (sha[:12] + (" (dirty)" if dirty else "")) if sha else "unknown"
-    suffix = "-smoke" if args.schedule == "smoke" else ""
-    out = Path(args.out) if args.out else DEFAULT_OUT / f"{experiment.name}-{args.scale}{suffix}"
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("rendering", total=1)

@@ -69,11 +69,14 @@ def to_device(tree: Any, device: str) -> Any:
     return tree
 
 
-def run_parity_blob(blob: Mapping[str, Any], path: str = "<memory>", device: str = "cpu") -> ParityReport:
+def run_parity_blob(
+    blob: Mapping[str, Any], path: str = "<memory>", device: str = "cpu", *, torch_compile: Any = None,
+) -> ParityReport:
     """Run the parity check on an already loaded reference dict.
 
     ``device``: where the harness model runs (``cuda`` for a GPU check; the references are
     CPU runs, so expect float32 reduction-order differences within the tolerances).
+    ``torch_compile``: the speed switch (``models.detectors.compile``), applied after building.
     """
     import torch
 
@@ -85,6 +88,10 @@ def run_parity_blob(blob: Mapping[str, Any], path: str = "<memory>", device: str
     with torch.device(device):  # parameters and every tensor the passes create
         run_blob = {**blob, "inputs": to_device(blob["inputs"], device)}
         model = adapter.build(run_blob)
+        if torch_compile:
+            from models.detectors.compile import enable_compile
+
+            enable_compile(model, torch_compile)
         actual = to_device(adapter.run(model, run_blob), "cpu")
     rows: list[Row] = []
     for section in adapter.sections:
@@ -93,9 +100,9 @@ def run_parity_blob(blob: Mapping[str, Any], path: str = "<memory>", device: str
     return ParityReport(path=path, kind=kind, rows=tuple(rows))
 
 
-def run_parity(path: str | Path, device: str = "cpu") -> ParityReport:
+def run_parity(path: str | Path, device: str = "cpu", *, torch_compile: Any = None) -> ParityReport:
     """Load ``path`` and run :func:`run_parity_blob` on ``device``."""
-    return run_parity_blob(load_reference(path), str(path), device)
+    return run_parity_blob(load_reference(path), str(path), device, torch_compile=torch_compile)
 
 
 __all__ = [
