@@ -166,3 +166,11 @@ def test_user_file_without_fps_is_a_one_line_error(tmp_path, capsys):
     code = main(["rehearse", "thumos14", "--out", str(tmp_path / "r"), "--annotations", str(user)])
     err = capsys.readouterr().err
     assert code == 2 and "nofps.json: video 'v1': no 'fps'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_json_stdout_is_only_json(tmp_path, capsys):
+    code = main(["rehearse", "epic100", "--out", str(tmp_path / "r"), "--dry-run", "--json"])
+    out = capsys.readouterr().out
+    assert code == 0
+    record = json.loads(out)
+    assert record["dataset"] == "epic100" and any("training CSV" in n for n in record["notes"])
