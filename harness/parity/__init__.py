@@ -26,6 +26,7 @@ class ParityReport:
     path: str
     kind: str
     rows: tuple[Row, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -39,6 +40,7 @@ class ParityReport:
         return {
             "path": self.path, "kind": self.kind, "ok": self.ok, "num_rows": len(self.rows),
             "num_failed": len(self.failed), "rows": [r.to_json() for r in self.rows],
+            "notes": list(self.notes),
         }
 
 
@@ -93,12 +95,78 @@ def run_parity_blob(blob: Mapping[str, Any], path: str = "<memory>", device: str
     return ParityReport(path=path, kind=kind, rows=tuple(rows))
 
 
-def run_parity(path: str | Path, device: str = "cpu") -> ParityReport:
-    """Load ``path`` and run :func:`run_parity_blob` on ``device``."""
-    return run_parity_blob(load_reference(path), str(path), device)
+def run_parity(path: str | Path, device: str = "cpu", **trajectory_options: Any) -> ParityReport:
+    """Load ``path`` and run the check its kind needs: :func:`run_parity_blob` on ``device``
+    for a one-step file, :func:`run_trajectory_blob` for a ``training_trajectory`` file."""
+    blob = load_file(path)
+    if isinstance(blob, Mapping) and blob.get("kind") == "training_trajectory":
+        return run_trajectory_blob(blob, str(path), **trajectory_options)
+    check_blob(blob, str(path))
+    return run_parity_blob(blob, str(path), device)
+
+
+def load_file(path: str | Path) -> Any:
+    """``torch.load`` with ``weights_only=True``; a missing or unreadable file is a DataError."""
+    import torch
+
+    try:
+        return torch.load(Path(path), map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure is bad input
+        raise DataError(f"{path}: cannot read as a torch file ({type(exc).__name__})") from None
+
+
+PARTS = ("A", "B")
+
+
+def run_trajectory_blob(
+    blob: Mapping[str, Any], path: str = "<memory>", *, parts: tuple[str, ...] = PARTS,
+    recipe: str | None = None, data_dir: str | None = None,
+) -> ParityReport:
+    """Trajectory parity (README §F): replay part A (and B) through the harness and compare.
+
+    Args:
+        blob: a ``training_trajectory`` file.
+        parts: 'A' (``fixed``) and/or 'B' (``seeded``); a part left out is named in the notes.
+        recipe: config whose ``optim_wrapper`` builds the parameter groups (default: the
+            kind's THUMOS recipe).
+        data_dir: synthetic data folder for part B (default: generated into a temp folder).
+    """
+    import warnings
+
+    from harness.parity.trajectory import check_file_keys, compare_fixed, not_compared
+
+    rows: list[Row] = check_file_keys(blob)
+    notes: list[str] = []
+    kind = str(blob.get("model"))
+    if "A" in parts:
+        if "fixed" not in blob:
+            rows.append(Row("fixed", float("inf"), float("inf"), float("inf"), "-", False, "missing"))
+        else:
+            from harness.parity.replay import replay_fixed
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                replay = replay_fixed(blob, recipe=recipe)
+            fixed_rows, dep = compare_fixed(blob["fixed"], replay, kind)
+            rows += fixed_rows
+            notes.append("part A " + (dep.describe() if dep else "never leaves 10x the noise floor"))
+    else:
+        notes.append("skipped by request: fixed (part A)")
+    if "B" in parts:
+        from harness.parity.seeded import check_seeded
+
+        seeded_rows, seeded_notes = check_seeded(blob, data_dir=data_dir)
+        rows += seeded_rows
+        notes += seeded_notes
+    else:
+        notes.append("skipped by request: seeded (part B)")
+    notes += [f"not compared ({n})" for n in not_compared(blob)]
+    return ParityReport(path=path, kind=f"{kind} trajectory", rows=tuple(rows), notes=tuple(notes))
 
 
 __all__ = [
     "ADAPTERS", "ParityAdapter", "ParityReport", "Row", "Tolerance", "load_reference",
-    "register_adapter", "run_parity", "run_parity_blob", "to_device",
+    "register_adapter", "run_parity", "run_parity_blob", "run_trajectory_blob", "to_device",
 ]

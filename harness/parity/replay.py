@@ -45,7 +45,10 @@ class ReplayResult:
         final_state_dict, ema_state_dict, adamw_state: after the last iteration.
         optimizer_groups: per group ``params`` (names), ``weight_decay``, ``betas``, ``eps``,
             ``initial_lr``.
-        scheduler_last_epoch, lr_after_last_step: the scheduler after its last step.
+        scheduler_steps: scheduler steps taken; lr_at_end: per group, the harness schedule
+            at step ``num_iters`` (mmengine's scheduler stops at its end and leaves the last
+            used lr in the optimiser; no iteration uses this value).
+        param_numels: element count of each parameter (``named_parameters`` order).
     """
 
     trajectory: dict[str, Any]
@@ -53,8 +56,9 @@ class ReplayResult:
     ema_state_dict: dict[str, dict[str, Tensor]]
     adamw_state: dict[str, dict[str, Any] | None]
     optimizer_groups: list[dict[str, Any]]
-    scheduler_last_epoch: int
-    lr_after_last_step: list[float]
+    scheduler_steps: int
+    lr_at_end: list[float]
+    param_numels: list[int]
 
 
 def build_model(kind: str, model_kwargs: Mapping[str, Any], state_dict: Mapping[str, Tensor],
@@ -147,7 +151,7 @@ class _Recorder:
 
 def _loss_rows(kind: str, model: nn.Module, log_vars: Mapping[str, Tensor]) -> dict[str, dict[str, float]]:
     """The official loss dicts of one iteration from the harness's log variables."""
-    final = float(log_vars["loss"])
+    final = float(log_vars["loss"].detach())
     if kind != "cltdr_gmg":
         cls = float(log_vars["loss_cls"])
         weight = float(model.train_settings.loss_weight)
@@ -177,6 +181,7 @@ def replay_fixed(blob: Mapping[str, Any], *, recipe: str | None = None,
     """
     from datasets.collate import tal_collate
     from harness.hooks.ema import ModelEMAHook
+    from harness.schedulers import warmup_cosine_lr
 
     kind = str(blob["model"])
     fixed = blob["fixed"]
@@ -186,6 +191,7 @@ def replay_fixed(blob: Mapping[str, Any], *, recipe: str | None = None,
     wrapper = build_optim_wrapper(model, kind, fixed, recipe)
     scheduler = build_scheduler(wrapper, fixed)
     runner = SimpleNamespace(model=model)
+    n_steps = 0
     emas = {str(d): ModelEMAHook(decay=float(d)) for d in fixed["ema_decays"]}
     for hook in emas.values():
         hook.before_train(runner)
@@ -213,10 +219,16 @@ def replay_fixed(blob: Mapping[str, Any], *, recipe: str | None = None,
             for key, value in values.items():
                 losses.setdefault(section, {}).setdefault(key, []).append(value)
         scheduler.step()
+        n_steps += 1
         for hook in emas.values():
             hook.after_train_iter(runner, it)
         if progress:
             progress(it)
+    lr_at_end = [
+        warmup_cosine_lr(n_iter, base=b, warmup=scheduler.warmup, total=scheduler.end - scheduler.begin,
+                         eta_min=scheduler.eta_min)
+        for b in (g["initial_lr"] for g in wrapper.optimizer.param_groups)
+    ]
     traj: dict[str, Any] = {
         "lr": torch.tensor(per_iter["lr"], dtype=torch.float64),
         "loss_normalizer_before": torch.tensor(per_iter["loss_normalizer_before"], dtype=torch.float64),
@@ -237,16 +249,19 @@ def replay_fixed(blob: Mapping[str, Any], *, recipe: str | None = None,
         trajectory=traj,
         final_state_dict={k: v.detach().clone() for k, v in model.state_dict().items()},
         ema_state_dict={d: dict(h.ema or {}) for d, h in emas.items()},
-        adamw_state=adamw_state(model, wrapper.optimizer),
+        adamw_state=adamw_state(model, wrapper.optimizer, lr_at_end),
         optimizer_groups=optimizer_groups(model, wrapper.optimizer),
-        scheduler_last_epoch=int(scheduler.last_step),
-        lr_after_last_step=[float(g["lr"]) for g in wrapper.optimizer.param_groups],
+        scheduler_steps=n_steps,
+        lr_at_end=lr_at_end,
+        param_numels=[p.numel() for p in model.parameters()],
     )
 
 
-def adamw_state(model: nn.Module, optimizer) -> dict[str, dict[str, Any] | None]:
-    """Per parameter name: AdamW's ``step``, moments, and its group's weight decay and lr."""
+def adamw_state(model: nn.Module, optimizer, lr_at_end: list[float]) -> dict[str, dict[str, Any] | None]:
+    """Per parameter name: AdamW's ``step``, moments, its group's weight decay and lr, and
+    ``lr_at_end`` (the group's schedule value at step ``num_iters``)."""
     group_of = {id(p): g for g in optimizer.param_groups for p in g["params"]}
+    index_of = {id(p): i for i, g in enumerate(optimizer.param_groups) for p in g["params"]}
     out: dict[str, dict[str, Any] | None] = {}
     for name, p in model.named_parameters():
         state = optimizer.state.get(p)
@@ -256,7 +271,8 @@ def adamw_state(model: nn.Module, optimizer) -> dict[str, dict[str, Any] | None]
         group = group_of[id(p)]
         out[name] = {"step": float(state["step"]), "exp_avg": state["exp_avg"].detach().clone(),
                      "exp_avg_sq": state["exp_avg_sq"].detach().clone(),
-                     "weight_decay": float(group["weight_decay"]), "lr": float(group["lr"])}
+                     "weight_decay": float(group["weight_decay"]), "lr": float(group["lr"]),
+                     "lr_at_end": lr_at_end[index_of[id(p)]]}
     return out
 
 
