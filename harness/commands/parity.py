@@ -31,6 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import torch
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from harness.io import atomic_write_json
@@ -60,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     for r in report.rows:
         if args.failed_only and r.ok:
             continue
-        status = "[green]ok[/green]" if r.ok else f"[red]FAIL[/red] {r.note}".rstrip()
-        table.add_row(r.name, f"{r.max_abs:.3g}", f"{r.max_rel:.3g}", f"{r.worst:.3g}", r.tolerance, status)
+        status = "[green]ok[/green]" if r.ok else f"[red]FAIL[/red] {escape(r.note)}".rstrip()
+        table.add_row(escape(r.name), f"{r.max_abs:.3g}", f"{r.max_rel:.3g}", f"{r.worst:.3g}", escape(r.tolerance), status)
     console.print(table)
     for note in report.notes:
         console.print(note, markup=False)

@@ -170,6 +170,7 @@ def _loss_rows(kind: str, model: nn.Module, log_vars: Mapping[str, Tensor]) -> d
 
 
 def replay_fixed(blob: Mapping[str, Any], *, recipe: str | None = None,
+                 num_iters: int | None = None,
                  progress: Callable[[int], None] | None = None) -> ReplayResult:
     """Run part A of ``blob`` through the harness and return what it recorded.
 
@@ -177,6 +178,8 @@ def replay_fixed(blob: Mapping[str, Any], *, recipe: str | None = None,
         blob: a ``training_trajectory`` file (``torch.load``-ed).
         recipe: config whose ``optim_wrapper`` gives the parameter groups; default: the kind's
             official THUMOS recipe.
+        num_iters: stop after this many iterations (default: the file's ``num_iters``;
+            the schedule stays the file's).
         progress: called with each finished iteration index.
     """
     from datasets.collate import tal_collate
@@ -196,7 +199,8 @@ def replay_fixed(blob: Mapping[str, Any], *, recipe: str | None = None,
     for hook in emas.values():
         hook.before_train(runner)
     recorder = _Recorder(model, wrapper)
-    n_iter, batches = int(fixed["schedule"]["num_iters"]), fixed["batches"]
+    n_iter = int(fixed["schedule"]["num_iters"]) if num_iters is None else int(num_iters)
+    batches = fixed["batches"]
     per_iter: dict[str, list[Any]] = {"lr": [], "loss_normalizer_before": [],
                                       "loss_normalizer_after": [], "num_pos": []}
     losses: dict[str, dict[str, list[float]]] = {}

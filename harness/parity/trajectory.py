@@ -307,17 +307,20 @@ def departure(exp, act, floor) -> Departure | None:
     candidates: list[tuple[str, Tensor, Tensor]] = []
     for q in ("lr",) + EXACT_SERIES + ("num_pos",):
         e, a = series(exp, q), series(act, q)
-        if e is not None and a is not None:
+        if e is not None and a is not None and e.shape == a.shape:
             candidates.append((q, rel_dev(a, e).reshape(n, -1).max(1).values, torch.full((n,), 1e-12)))
     pe = torch.isnan(exp["grad_norm_per_param"]).double()
     pa = torch.isnan(act["grad_norm_per_param"]).double()
-    candidates.append(("grad_present", (pe - pa).abs().max(1).values, torch.zeros(n)))
+    if pe.shape == pa.shape:
+        candidates.append(("grad_present", (pe - pa).abs().max(1).values, torch.zeros(n)))
     for q, key in LOSS_FLOOR_KEYS.items():
         e, a = series(exp, q), series(act, q)
-        if e is not None and a is not None:
+        if e is not None and a is not None and e.shape == a.shape:
             bound = torch.clamp(10 * floor["rel_dev"][key].double(), min=TIGHT)
             candidates.append((q, rel_dev(a, e), bound))
     for q, dev, bound in candidates:
+        if dev.shape != bound.shape:
+            continue  # a length mismatch already fails its row
         over = (dev > bound).nonzero()
         if over.numel():
             i = int(over[0])
