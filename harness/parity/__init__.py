@@ -92,7 +92,53 @@ def run_parity_blob(blob: Mapping[str, Any], path: str = "<memory>", device: str
     for section in adapter.sections:
         if section in blob:
             compare_tree(section, actual.get(section), blob[section], adapter.tolerance_of, rows)
-    return ParityReport(path=path, kind=kind, rows=tuple(rows))
+    rows += section_gaps(blob, adapter)
+    if "init_stats" in blob:
+        rows += compare_init_stats(blob, adapter)
+    notes = tuple(f"not compared ({k}: {ONE_STEP_KEYS[k]})" for k in blob if k in ONE_STEP_KEYS)
+    return ParityReport(path=path, kind=kind, rows=tuple(rows), notes=notes)
+
+
+# keys of a one-step file that are not compared: inputs of the run or descriptions of it
+ONE_STEP_KEYS = {
+    "format_version": "info", "model": "info", "official": "info", "variant": "info",
+    "torch_version": "info", "seed": "input (init_stats is compared under it)",
+    "config": "input", "runtime_overrides": "input", "perturbation_rules": "info (how state_dict was made)",
+    "state_dict": "input", "inputs": "input",
+}
+
+
+def section_gaps(blob: Mapping[str, Any], adapter: ParityAdapter) -> list[Row]:
+    """Failed rows for a required section missing from the file and for an unknown section."""
+    inf = float("inf")
+    rows = [Row(s, inf, inf, inf, "-", False, "missing from the file: nothing compared")
+            for s in adapter.required if s not in blob]
+    known = set(adapter.sections) | set(ONE_STEP_KEYS) | {"init_stats"}
+    rows += [Row(k, inf, inf, inf, "-", False, "unknown section: not compared")
+             for k in blob if k not in known]
+    return rows
+
+
+def compare_init_stats(blob: Mapping[str, Any], adapter: ParityAdapter) -> list[Row]:
+    """The harness's own initialisation under the file's seed vs the official ``init_stats``
+    (per tensor mean, std, min, max, numel of the untouched official init)."""
+    import torch
+
+    if adapter.fresh is None:
+        inf = float("inf")
+        return [Row("init_stats", inf, inf, inf, "-", False, f"no fresh-model builder for {adapter.kind}")]
+    with torch.random.fork_rng():
+        torch.manual_seed(int(blob["seed"]))
+        state = adapter.fresh(blob).state_dict()
+    actual: dict[str, Any] = {}
+    for key, t in state.items():
+        x = t.detach().double()
+        actual[key] = {"mean": x.mean().item(), "std": x.std().item() if x.numel() > 1 else 0.0,
+                       "min": x.min().item(), "max": x.max().item(), "numel": x.numel()}
+    tol = Tolerance(atol=1e-9, rtol=1e-6)
+    rows: list[Row] = []
+    compare_tree("init_stats", actual, blob["init_stats"], lambda _name: tol, rows)
+    return rows
 
 
 def run_parity(path: str | Path, device: str = "cpu", **trajectory_options: Any) -> ParityReport:

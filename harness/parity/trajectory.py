@@ -351,6 +351,8 @@ def _bounded_row(name: str, actual: Tensor, expected: Tensor, allow: Tensor, tol
     """|a − e| <= allow element-wise (both NaN counts as equal; one NaN fails)."""
     if actual.shape != expected.shape:
         return _fail(name, f"shape {tuple(actual.shape)} != {tuple(expected.shape)}")
+    if actual.dtype != expected.dtype:
+        return _fail(name, f"dtype {actual.dtype} != {expected.dtype}")
     a, e = actual.double(), expected.double()
     both = torch.isnan(a) & torch.isnan(e)
     diff = (a - e).abs().masked_fill(both, 0.0)
