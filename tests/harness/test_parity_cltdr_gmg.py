@@ -140,7 +140,7 @@ def test_cli_passes_on_the_cltdr_file(golden, tmp_path, capsys):
     code = main(["parity", str(golden / "cltdr_gmg_small_seed0.pt"), "--json", str(out),
                  "--failed-only"])
     text = capsys.readouterr().out
-    assert code == 0 and "PASS" in text and "655 values compared, 0 beyond tolerance" in text
+    assert code == 0 and "PASS" in text and "1495 values compared, 0 beyond tolerance" in text  # 655 + init_stats
     rep = json.loads(out.read_text())
     assert rep["ok"] and rep["kind"] == "cltdr_gmg" and rep["num_failed"] == 0
     assert any(r["name"] == "outputs.eval[2].refined_cls_logits[3]" for r in rep["rows"])
