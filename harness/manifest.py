@@ -32,6 +32,8 @@ class RunManifest:
         python: Python version.
         command: the command line that started the run.
         world_size: number of processes (DDP ranks) that trained the run.
+        rng_order: 'official' when the config sets ``seed_exact = True`` (random numbers
+            drawn in the official order, :mod:`harness.seed_exact`), else 'default'.
     """
 
     git_sha: str | None
@@ -45,6 +47,7 @@ class RunManifest:
     python: str = ""
     command: tuple[str, ...] = ()
     world_size: int = 1
+    rng_order: str = "default"
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -139,7 +142,8 @@ def hardware_info() -> tuple[str, dict[str, Any]]:
     return device, hw
 
 
-def collect_manifest(*, config_hash: str, seed: int | None, repo: Path = REPO_ROOT) -> RunManifest:
+def collect_manifest(*, config_hash: str, seed: int | None, repo: Path = REPO_ROOT,
+                     rng_order: str = "default") -> RunManifest:
     """The manifest of the current process."""
     sha, dirty = git_state(repo)
     device, hw = hardware_info()
@@ -155,6 +159,7 @@ def collect_manifest(*, config_hash: str, seed: int | None, repo: Path = REPO_RO
         python=sys.version.split()[0],
         command=tuple(sys.argv),
         world_size=_world_size(),
+        rng_order=rng_order,
     )
 
 

@@ -200,6 +200,13 @@ def resolve_run_config(
     cfg = load_config(config, overrides, data_root)
     if amp:
         apply_amp(cfg)
+    if cfg.get("seed_exact", False):  # official random-number order (harness.seed_exact)
+        from harness.seed_exact import apply_seed_exact
+
+        if launcher != "none":
+            raise ConfigError("seed_exact = True trains in one process (the official order); "
+                              "drop --launcher pytorch")
+        apply_seed_exact(cfg)
     config_hash = experiment_hash(cfg)
     work = Path(work_dir) if work_dir is not None else default_work_dir(config, seed)
     model, stem = config_identity(config)

@@ -99,6 +99,7 @@ def _result_fields(outcome) -> dict:
 
 def _record(resolved, runner, *, status, error, started, result_fields, checkpoint, predictions):
     from harness.manifest import collect_manifest
+    from harness.seed_exact import rng_order_of
     from harness.records import RunRecord, best_on_test
     from harness.runner import describe_data
 
@@ -115,7 +116,8 @@ def _record(resolved, runner, *, status, error, started, result_fields, checkpoi
         test_split=subset,
         status=status,
         error=error,
-        manifest=collect_manifest(config_hash=resolved.config_hash, seed=resolved.seed),
+        manifest=collect_manifest(config_hash=resolved.config_hash, seed=resolved.seed,
+                                  rng_order=rng_order_of(resolved.cfg)),
         epochs=int(runner.epoch),
         max_epochs=int(resolved.cfg.train_cfg.max_epochs),
         wall_time_s=round(time.time() - started, 3),
