@@ -208,7 +208,7 @@ def replay_seeded(blob: Mapping[str, Any], data_dir: str | None = None) -> dict[
 
 def compare_seeded(seeded: Mapping[str, Any], act: Mapping[str, Any]) -> list[Row]:
     """Rows of every part-B check (README §F.7)."""
-    rows = [_fail(f"seeded.{k}", "unknown key: not compared") for k in seeded if k not in SEEDED_KEYS]
+    rows = unknown_seeded_keys(seeded)
     rng = seeded["rng"]
     eq = lambda name, a, e: compare_scalar(name, a, e, EXACT)  # noqa: E731
     rows.append(eq("seeded.data.dataset_order", act["dataset_order"], list(seeded["data"]["dataset_order"])))
@@ -266,6 +266,11 @@ def _aggregate_state_row(name: str, actual, expected, floor: Mapping[str, float]
             f" (both <= 3); per-tensor 10x rule worst {per_tensor.worst:.3g} ({per_tensor.note})")
     return Row(per_tensor.name, per_tensor.max_abs, per_tensor.max_rel, worst,
                "median, sum <= 3x floor", worst <= 1.0, note)
+
+
+def unknown_seeded_keys(seeded: Mapping[str, Any]) -> list[Row]:
+    """A failed row per key of ``seeded`` this checker does not know."""
+    return [_fail(f"seeded.{k}", "unknown key: not compared") for k in seeded if k not in SEEDED_KEYS]
 
 
 def _info_row(name: str, note: str) -> Row:
