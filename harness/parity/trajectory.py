@@ -214,8 +214,8 @@ def _series_checks(exp, act, floor, window: int, n_iter: int, numels: Sequence[i
     for q, total in totals.items():
         e = exp[q][:window].double()
         allow = 1e-4 * e.abs().nan_to_num() + 1e-5 * total[:window, None] + 1e-9
-        rows.append(_bounded_row(f"fixed.trajectory.{q} (tight 0..{window - 1})", act[q][:window], e,
-                                 allow, "1e-4·|ref| + 1e-5·total(i)"))
+        rows.append(_bounded_row(f"fixed.trajectory.{q} (tight 0..{window - 1})", act[q][:window],
+                                 exp[q][:window], allow, "1e-4·|ref| + 1e-5·total(i)"))
     # whole run: a per-parameter norm moves by at most the L2 norm of its tensor's deviation
     # (<= sqrt(numel) x max-abs); the final-state floor bounds that deviation (it grows with i)
     final_floor = floor["final_state_max_abs"]
