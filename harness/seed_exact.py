@@ -50,6 +50,7 @@ class OfficialOrderBatchSampler:
     def __init__(self, sampler: Sized, batch_size: int, prefetch: int = PREFETCH, drop_last: bool = True) -> None:
         if not drop_last:
             raise ConfigError("OfficialOrderBatchSampler: the official loader drops the last batch")
+        self.sampler = sampler  # mmengine's DistSamplerSeedHook sets its epoch (unused here)
         self.num_samples = len(sampler)
         self.batch_size = int(batch_size)
         self.prefetch = int(prefetch)

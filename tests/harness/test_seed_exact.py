@@ -102,3 +102,43 @@ def test_switch_is_in_the_config_hash():
     assert exact.cfg.train_dataloader.batch_sampler.type == "OfficialOrderBatchSampler"
     with pytest.raises(ConfigError, match="one process"):
         resolve_run_config(config, 0, overrides={"seed_exact": True}, launcher="pytorch")
+
+
+@pytest.mark.slow
+def test_runner_draws_in_the_official_order(tmp_path):
+    """Under the runner, the global generator at the first forward is exactly: seed → model
+    initialisation → the loader's base seed → the first permutation (nothing else draws)."""
+    from mmengine.runner import set_random_seed
+
+    import models  # noqa: F401
+    from harness.registry import MODELS
+    from harness.runner import build_runner
+
+    torch.set_num_threads(1)
+    runner = build_runner(
+        "harness/configs/tridet/synthetic_thumos_like.py", 0, work_dir=tmp_path / "run",
+        data_root=tmp_path / "data",
+        overrides={"seed_exact": True, "train_cfg.max_epochs": 1, "train_cfg.record_test_curve": False,
+                   "train_cfg.curve_begin": 0})
+    seen: list[torch.Tensor] = []
+
+    class Stop(Exception):
+        pass
+
+    def first_forward(_mod, _args, _kwargs):
+        seen.append(torch.get_rng_state().clone())
+        raise Stop
+
+    runner.model.register_forward_pre_hook(first_forward, with_kwargs=True)
+    try:
+        with pytest.raises(Stop):
+            runner.train()
+    finally:
+        torch.use_deterministic_algorithms(False)
+    set_random_seed(0)
+    fresh = MODELS.build(runner.cfg.model)
+    trained = runner.model.state_dict()
+    assert all(torch.equal(trained[k], v) for k, v in fresh.state_dict().items())
+    torch.empty((), dtype=torch.int64).random_()  # the base seed, once per run
+    torch.randperm(len(runner.train_dataloader.dataset))  # epoch 0
+    assert torch.equal(seen[0], torch.get_rng_state())
