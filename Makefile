@@ -31,7 +31,7 @@ SWEEP_ARGS = --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG)
 TABLES := table1 table2 table3 table4 table5
 
 .PHONY: setup .venv system-deps test lint bench data check-data train sweep aggregate report \
-	$(TABLES) ablations tables drift drift-update clean distclean help
+	$(TABLES) ablations tables diagnose drift drift-update clean distclean help
 
 help:
 	@echo "make table1        Table 1: sweep (resumable) + aggregate + HTML/LaTeX report, SCALE=$(SCALE) SEEDS=$(SEEDS)"
@@ -39,6 +39,7 @@ help:
 	@echo "make ablations     Tables 6-11 (CLTDR-GMG ablations) the same way"
 	@echo "make tables        all eleven tables"
 	@echo "make report        render EXP=$(EXP) from its aggregate (reports/build/...)"
+	@echo "make diagnose      DETAD error analysis of EXP=$(EXP) over seeds (table1-5 include it)"
 	@echo "make drift         CI check: mAP of the three methods on a small synthetic run vs results/baselines/ci.json"
 	@echo "make test          run the test suite (creates .venv and installs pdflatex/chromium on first use)"
 	@echo "make train         one run: CFG=... SEED=..."
@@ -86,15 +87,20 @@ aggregate: $(STAMP)
 # video-level bootstrap replicates per cell (1000 for a paper; the t-interval over seeds is exact)
 BOOTSTRAP ?= 300
 # one experiment end to end: sweep (resumable: finished runs are kept), aggregate, render
+# ($(2) = diagnose: also DETAD's error analysis of every run, linked from the report index)
 run-experiment = \
 	$(PY) -m harness sweep $(1) $(SWEEP_ARGS) --jobs $(JOBS) && \
 	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) --bootstrap $(BOOTSTRAP) && \
+	$(if $(2),$(PY) -m harness diagnose $(1) --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG) && ,)\
 	$(PY) -m harness report $(1) --scale $(SCALE) --aggregate never
 
 # Tables 1-5 (at synthetic scale each dataset x feature set is a preset x quality stand-in),
 # `ablations` (Tables 6-11) and `tables` (all: experiment `paper`), rendered under
 # reports/build/<experiment>-<scale>/. The last line printed is the index page.
-$(TABLES) ablations: $(STAMP)
+$(TABLES): $(STAMP)
+	$(call run-experiment,$@,diagnose)
+
+ablations: $(STAMP)
 	$(call run-experiment,$@)
 
 tables: $(STAMP)
@@ -102,6 +108,10 @@ tables: $(STAMP)
 
 report: $(STAMP)
 	$(PY) -m harness report $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG)
+
+# DETAD's error analysis of every run of EXP over seeds (reports/build/<EXP>-<SCALE>/diagnosis/)
+diagnose: $(STAMP)
+	$(PY) -m harness diagnose $(EXP) --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG)
 
 # CI regression check on mAP drift (results/baselines/ci.json); METHODS=actionformer,tridet for a subset
 METHODS ?=

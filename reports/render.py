@@ -31,6 +31,7 @@ from reports.runinfo import RunInfo, class_ap_table, test_sets
 from reports.tables import TableView, build_tables
 
 FORMATS = ("html", "latex")
+DIAGNOSIS_INDEX = "diagnosis/index.html"  # written by `python -m harness diagnose EXPERIMENT`
 Progress = Callable[[str, int, int], None]
 
 
@@ -140,7 +141,8 @@ def _write_html(out: Path, views: list[TableView], frames: AggregateFrames, prov
         title=_title(frames), source=str(frames.source or "memory"),
         tables=[html.table_summary(v, f"table{v.table}.html") for v in views],
         figures=[f for v in views for f in by_table.get(v.table, [])],
-        problems=list(frames.problems.itertuples()), latex=latex_href, **common)
+        problems=list(frames.problems.itertuples()), latex=latex_href,
+        diagnosis=DIAGNOSIS_INDEX if (out / DIAGNOSIS_INDEX).is_file() else None, **common)
     written.append(atomic_write_text(out / "index.html", index))
     return written
 
