@@ -46,7 +46,7 @@ help:
 	@echo "make sweep         every (config, seed) of EXP=$(EXP); make aggregate for its tables"
 	@echo "make data          write the synthetic benchmark (PRESET=$(PRESET) QUALITY=$(QUALITY)) under $(DATA)"
 	@echo "make check-data    check a data root before a long run (CFG=...)"
-	@echo "make bench         benchmarks (evaluator speed; models when present)"
+	@echo "make bench         benchmarks (evaluator speed, CLI start-up and evaluate on files; models when present)"
 	@echo "make lint          ruff"
 
 setup: $(STAMP)

@@ -170,3 +170,9 @@ def label_map(videos: list[VideoAnnotation], source: str = "annotations") -> dic
         if other != name:
             raise DataError(f"{source}: label id {lid} is used by {other!r} and {name!r}")
     return dict(sorted(pairs.items(), key=lambda kv: kv[1]))
+
+
+def video_set_label(ann_file: str | os.PathLike[str], subset: str, num_videos: int) -> str:
+    """``<annotation file stem>-<subset>-<videos>``, e.g. ``thumos14-test-212`` (-211 without
+    ``video_test_0000270``): the name every result records for the evaluated video set."""
+    return f"{Path(ann_file).stem}-{subset.lower()}-{num_videos}"

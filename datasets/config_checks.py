@@ -19,7 +19,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from datasets.annotations import VideoAnnotation, label_map, load_annotations
+from datasets.annotations import VideoAnnotation, label_map, load_annotations, video_set_label
 from datasets.checks import DatasetCheck, file_sha256
 from datasets.derived import annotation_path, derived_head_empty_cls
 from datasets.scan import Finding, short_list
@@ -73,7 +73,7 @@ def _dataset_findings(ev: dict, ds: dict, subset: str, source: str) -> list[Find
 
 def _score_file_findings(path: str, kept: list[VideoAnnotation], lmap: dict[str, int]) -> list[Finding]:
     """External classifier scores: readable, one vector per evaluated video, class order = label ids."""
-    from models.postprocess import load_external_scores
+    from models.postprocess import load_external_scores  # torch: only when a score file is checked
 
     try:
         scores, names = load_external_scores(path)
@@ -125,8 +125,6 @@ def check_evaluator(ev: dict, *, split: str, dataset: dict | None = None) -> Dat
         findings += _dataset_findings(ev, dataset, subset, f"{split} evaluator")
     if ev.get("video_scores_file"):
         findings += _score_file_findings(str(ev["video_scores_file"]), kept, lmap)
-    from harness.metrics.tal_map import video_set_label
-
     label = video_set_label(ann, subset, len(kept))
     return DatasetCheck(f"{name} video set {label}", split, len(kept), sum(len(v.labels) for v in kept),
                         tuple(findings), ann_file=ann, ann_sha256=file_sha256(ann))

@@ -64,7 +64,7 @@ def feature_path(
 
 
 def _safe_load_bytes(data: bytes):
-    import torch
+    import torch  # function-local: .npy/.npz features load without torch
 
     return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
 
@@ -103,7 +103,7 @@ def _to_numpy(value, path: Path, what: str) -> np.ndarray:
     if isinstance(value, np.ndarray):
         return value
     try:
-        import torch
+        import torch  # function-local: .npy/.npz features load without torch
 
         if isinstance(value, torch.Tensor):
             return value.detach().cpu().numpy()
@@ -144,7 +144,7 @@ def _read_raw(path: Path) -> np.ndarray:
                 raise DataError(f"{path}: no array '{NPZ_KEY}' in the .npz (has {data.files})")
             return data[NPZ_KEY]
     if ext == ".pt":
-        import torch
+        import torch  # function-local: .npy/.npz features load without torch
 
         obj = torch.load(path, map_location="cpu", weights_only=True)
         return _to_numpy(obj, path, "the stored object")

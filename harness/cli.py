@@ -1,36 +1,82 @@
 """``python -m harness``: one entry point; the Makefile only wraps it.
 
-Subcommands live in :mod:`harness.commands`, one module each. A module defines
-``NAME`` (the subcommand), ``HELP`` (one line), ``add_arguments(parser)`` and
-``run(args) -> int``. Modules import heavy libraries (torch, mmengine) inside
-``run`` so that ``--help`` stays fast.
+Subcommands live in :mod:`harness.commands`, one module each (the contract is in that package's
+docstring). The command list is read from the modules' source (their ``NAME`` and ``HELP``
+literals) without importing them; only the module of the subcommand given is imported, for its
+arguments and its ``run``. ``python -m harness --help`` therefore imports no command module, and
+``python -m harness SUBCOMMAND ...`` one.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
-from types import ModuleType
+from dataclasses import dataclass
+from pathlib import Path
 
 import harness.commands as _commands_pkg
 from harness.errors import HarnessError
 
 
-def _command_modules() -> list[ModuleType]:
-    mods = []
-    for info in sorted(pkgutil.iter_modules(_commands_pkg.__path__), key=lambda i: i.name):
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its name, one-line help and module (``harness.commands.<file>``)."""
+
+    name: str
+    help: str
+    module: str
+
+
+def _literals(path: Path) -> dict[str, str]:
+    """Top-level ``NAME = "..."`` / ``HELP = "..."`` string assignments of a module's source."""
+    out = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id in ("NAME", "HELP"):
+                try:
+                    value = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+                if isinstance(value, str):
+                    out[target.id] = value
+    return out
+
+
+def commands() -> list[Command]:
+    """Every subcommand, sorted by name (a module whose NAME/HELP are no literals is imported)."""
+    found = []
+    for info in pkgutil.iter_modules(_commands_pkg.__path__):
         if info.name.startswith("_"):
             continue
-        mod = importlib.import_module(f"{_commands_pkg.__name__}.{info.name}")
-        if hasattr(mod, "NAME") and hasattr(mod, "run"):
-            mods.append(mod)
-    return mods
+        module = f"{_commands_pkg.__name__}.{info.name}"
+        found_lit = _literals(Path(info.module_finder.path) / f"{info.name}.py")
+        if "NAME" not in found_lit or "HELP" not in found_lit:
+            mod = importlib.import_module(module)
+            if not (hasattr(mod, "NAME") and hasattr(mod, "run")):
+                continue
+            found_lit = {"NAME": mod.NAME, "HELP": getattr(mod, "HELP", "")}
+        found.append(Command(found_lit["NAME"], found_lit["HELP"], module))
+    return sorted(found, key=lambda c: c.name)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_names() -> list[str]:
+    return [c.name for c in commands()]
+
+
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand of ``argv``: its first word that is not an option (the top-level parser
+    has ``-h`` only)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv``, only the chosen subcommand's module is imported (the others
+    are listed with their help line), without it every subcommand gets its arguments."""
     parser = argparse.ArgumentParser(
         prog="python -m harness",
         description="tal-harness: train, evaluate and report temporal action localization "
@@ -38,19 +84,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for mod in sorted(_command_modules(), key=lambda m: m.NAME):
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
-        if hasattr(mod, "add_arguments"):
-            mod.add_arguments(p)
-        p.set_defaults(_run=mod.run)
+    chosen = _chosen(argv) if argv is not None else None
+    for cmd in commands():
+        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        p.set_defaults(_module=cmd.module)
+        if argv is None or cmd.name == chosen:
+            mod = importlib.import_module(cmd.module)
+            if hasattr(mod, "add_arguments"):
+                mod.add_arguments(p)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv).parse_args(argv)
     try:
-        return int(args._run(args) or 0)
+        return int(importlib.import_module(args._module).run(args) or 0)
     except HarnessError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

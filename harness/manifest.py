@@ -34,6 +34,8 @@ class RunManifest:
         world_size: number of processes (DDP ranks) that trained the run.
         rng_order: 'official' when the config sets ``seed_exact = True`` (random numbers
             drawn in the official order, :mod:`harness.seed_exact`), else 'default'.
+        code_fingerprint: hash of the sources that change numbers
+            (:mod:`harness.core.fingerprint`; '' in records made before it existed).
     """
 
     git_sha: str | None
@@ -48,6 +50,7 @@ class RunManifest:
     command: tuple[str, ...] = ()
     world_size: int = 1
     rng_order: str = "default"
+    code_fingerprint: str = ""
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -160,7 +163,17 @@ def collect_manifest(*, config_hash: str, seed: int | None, repo: Path = REPO_RO
         command=tuple(sys.argv),
         world_size=_world_size(),
         rng_order=rng_order,
+        code_fingerprint=_fingerprint(repo),
     )
+
+
+def _fingerprint(repo: Path) -> str:
+    from harness.core.fingerprint import code_fingerprint
+
+    try:
+        return code_fingerprint(repo)
+    except OSError:
+        return ""
 
 
 def _world_size() -> int:

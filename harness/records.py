@@ -15,13 +15,12 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from harness.core.schemas import CURVE_SELECTION, RESULT_SELECTION
 from harness.io import atomic_write_json
 from harness.manifest import RunManifest
 
 SCHEMA_VERSION = 1
 STATUSES = ("ok", "failed")
-RESULT_SELECTION = "last epoch, EMA weights, test split"
-CURVE_SELECTION = "best epoch on the test split (test-set selection, optimistic; not the result)"
 
 
 @dataclass(frozen=True)
@@ -137,3 +136,26 @@ class RunRecord:
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> RunRecord:
         return cls.from_json(json.loads(Path(path).read_text()))
+
+
+def describe_data(cfg) -> tuple[str, str, str | None]:
+    """(dataset, feature set, test subset) of a config.
+
+    Reads the leaf's top-level ``dataset_name``/``feature_set`` when present; a synthetic test
+    dataset (with ``preset``/``quality``) gives ``synthetic-<preset>`` and its quality level;
+    else the dataset type. The subset comes from the test evaluator or dataset.
+    """
+    test_ds = (cfg.get("test_dataloader") or {}).get("dataset", {}) or {}
+    if "preset" in test_ds:
+        default_name, default_features = f"synthetic-{test_ds['preset']}", test_ds.get("quality")
+    else:
+        default_name, default_features = test_ds.get("type", "unknown"), ""
+    dataset = cfg.get("dataset_name") or default_name
+    features = cfg.get("feature_set") or default_features or ""
+    evaluator = cfg.get("test_evaluator") or {}
+    if isinstance(evaluator, (list, tuple)):
+        evaluator = evaluator[0] if evaluator else {}
+    subset = evaluator.get("subset") or test_ds.get("subset")
+    if isinstance(subset, (list, tuple)):
+        subset = ",".join(map(str, subset))
+    return str(dataset), str(features), (str(subset) if subset is not None else None)

@@ -25,15 +25,21 @@ SCOPE = "harness"
 MODELS = Registry(
     "model", parent=MMENGINE_MODELS, scope=SCOPE, locations=["models", "baselines"]
 )
-DATASETS = Registry("dataset", parent=MMENGINE_DATASETS, scope=SCOPE, locations=["datasets"])
+DATASETS = Registry(
+    "dataset", parent=MMENGINE_DATASETS, scope=SCOPE, locations=["datasets.registered"]
+)
 TRANSFORMS = Registry(
     "transform", parent=MMENGINE_TRANSFORMS, scope=SCOPE, locations=["datasets.transforms"]
 )
-FUNCTIONS = Registry("function", parent=MMENGINE_FUNCTIONS, scope=SCOPE, locations=["datasets"])
-DATA_SAMPLERS = Registry(
-    "data sampler", parent=MMENGINE_DATA_SAMPLERS, scope=SCOPE, locations=["datasets"]
+FUNCTIONS = Registry(
+    "function", parent=MMENGINE_FUNCTIONS, scope=SCOPE, locations=["datasets.registered"]
 )
-METRICS = Registry("metric", parent=MMENGINE_METRICS, scope=SCOPE, locations=["harness.metrics"])
+DATA_SAMPLERS = Registry(
+    "data sampler", parent=MMENGINE_DATA_SAMPLERS, scope=SCOPE, locations=["datasets.registered"]
+)
+METRICS = Registry(
+    "metric", parent=MMENGINE_METRICS, scope=SCOPE, locations=["harness.metrics.tal_map"]
+)
 HOOKS = Registry("hook", parent=MMENGINE_HOOKS, scope=SCOPE, locations=["harness.hooks"])
 LOOPS = Registry("loop", parent=MMENGINE_LOOPS, scope=SCOPE, locations=["harness.loops"])
 PARAM_SCHEDULERS = Registry(

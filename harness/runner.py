@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
-from harness.manifest import REPO_ROOT
+from harness.experiments.variants import resolve_config
 
 RUNS_ROOT = Path("results") / "runs"
 RUN_SPECIFIC_KEYS = ("work_dir", "randomness", "launcher", "resume", "load_from", "experiment_name")
@@ -94,17 +94,24 @@ def load_config(
     overrides: dict[str, Any] | None = None,
     data_root: str | os.PathLike[str] | None = None,
 ):
-    """``Config.fromfile`` + ``--cfg-options`` + data root, with one-line errors."""
+    """``Config.fromfile`` + ``--cfg-options`` + data root, with one-line errors.
+
+    ``config`` may name an ablation variant (``harness.experiments.variants``): its parent
+    leaf is loaded and the variant's switch merged before ``overrides``.
+    """
     from mmengine.config import Config
 
     path = Path(config)
-    if not path.is_file():
+    source, variant = resolve_config(path)  # an ablation variant: its parent leaf + one switch
+    if not source.is_file():
         raise ConfigError(f"{path}: config file not found")
     try:
-        cfg = Config.fromfile(str(path))
+        cfg = Config.fromfile(str(source))
     except Exception as exc:  # mmengine raises many types for a bad file
         raise ConfigError(f"{path}: cannot load config ({_one_line(exc)})") from exc
     object.__setattr__(cfg, "__class__", _text_cache_class())
+    if variant:
+        cfg.merge_from_dict(variant)
     if overrides:
         try:
             cfg.merge_from_dict(dict(overrides))
@@ -289,80 +296,3 @@ def build_runner(
         resume_from=resume_from,
     )
     return runner_from_resolved(resolved)
-
-
-def repo_relative(path: str | os.PathLike[str]) -> str:
-    """``path`` relative to the repository root when inside it, else absolute."""
-    p = Path(path).resolve()
-    return str(p.relative_to(REPO_ROOT)) if p.is_relative_to(REPO_ROOT) else str(p)
-
-
-@dataclass(frozen=True)
-class TestOutcome:
-    """What ``runner.test()`` produced.
-
-    Attributes:
-        metrics: the evaluator's flat metrics (prefixes kept).
-        result: the full ``MAPResult`` when the metric keeps one (``last_result``), else None.
-    """
-
-    __test__ = False  # not a pytest test class
-    metrics: dict[str, float]
-    result: Any | None
-
-
-def _metric_objects(loop) -> list:
-    evaluator = getattr(loop, "evaluator", None)
-    return list(getattr(evaluator, "metrics", []) or [])
-
-
-def run_test(runner) -> TestOutcome:
-    """Run the test loop (EMA weights swapped in by ``ModelEMAHook``) and collect the result."""
-    metrics = runner.test() or {}
-    result = None
-    for metric in _metric_objects(runner.test_loop):
-        result = getattr(metric, "last_result", None) or result
-    return TestOutcome(metrics={k: float(v) for k, v in metrics.items()}, result=result)
-
-
-def metric_value(metrics: dict[str, float], name: str) -> float | None:
-    """``metrics[name]``, also when the evaluator prefixed it (``prefix/name``)."""
-    for key, value in metrics.items():
-        if key == name or key.endswith("/" + name):
-            return float(value)
-    return None
-
-
-def describe_data(cfg) -> tuple[str, str, str | None]:
-    """(dataset, feature set, test subset) of a config.
-
-    Reads the leaf's top-level ``dataset_name``/``feature_set`` when present; a synthetic test
-    dataset (with ``preset``/``quality``) gives ``synthetic-<preset>`` and its quality level;
-    else the dataset type. The subset comes from the test evaluator or dataset.
-    """
-    test_ds = (cfg.get("test_dataloader") or {}).get("dataset", {}) or {}
-    if "preset" in test_ds:
-        default_name, default_features = f"synthetic-{test_ds['preset']}", test_ds.get("quality")
-    else:
-        default_name, default_features = test_ds.get("type", "unknown"), ""
-    dataset = cfg.get("dataset_name") or default_name
-    features = cfg.get("feature_set") or default_features or ""
-    evaluator = cfg.get("test_evaluator") or {}
-    if isinstance(evaluator, (list, tuple)):
-        evaluator = evaluator[0] if evaluator else {}
-    subset = evaluator.get("subset") or test_ds.get("subset")
-    if isinstance(subset, (list, tuple)):
-        subset = ",".join(map(str, subset))
-    return str(dataset), str(features), (str(subset) if subset is not None else None)
-
-
-def set_predictions_out(cfg, path: str | os.PathLike[str]) -> bool:
-    """Ask a ``TemporalMAPMetric`` test evaluator to save its predictions to ``path``."""
-    evaluator = cfg.get("test_evaluator")
-    metrics = evaluator if isinstance(evaluator, (list, tuple)) else [evaluator]
-    done = False
-    for metric in metrics:
-        if isinstance(metric, dict) and metric.get("type") == "TemporalMAPMetric":
-            metric["predictions_out"] = str(path)
-            done = True
-    return done

@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from harness import stats
+from harness.core import stats
 from harness.io import atomic_write_bytes
-from reports.tables import RowView, TableView
+from reports.layout import level_parts
+from reports.tables import MAP_RANGE, RowView, TableView
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -60,6 +61,11 @@ def plain(text: str) -> str:
     return str(text).replace("$", r"\$")
 
 
+def mpl_levels(text: str) -> str:
+    """``text`` safe for matplotlib, pyramid levels ``P_{l+1}`` as mathtext subscripts."""
+    return "".join(plain(t) if sub is None else f"$P_{{{sub}}}$" for t, sub in level_parts(text))
+
+
 def row_name(row: RowView) -> str:
     """``[task / ]label[ / features]`` of a row, safe for matplotlib."""
     parts = [row.label]
@@ -67,7 +73,14 @@ def row_name(row: RowView) -> str:
         parts.insert(0, row.task)
     if not row.variant:
         parts.append(row.features)
-    return plain(" / ".join(parts))
+    return mpl_levels(" / ".join(parts))
+
+
+def clip_band(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """A CI band clipped to [0, 100] mAP, and whether anything was clipped."""
+    clo, chi = np.clip(lo, *MAP_RANGE), np.clip(hi, *MAP_RANGE)
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    return clo, chi, bool(((lo < MAP_RANGE[0]) | (hi > MAP_RANGE[1]))[ok].any())
 
 
 def _tiou_points(summary: pd.DataFrame, key: str, column: str) -> tuple[np.ndarray, ...]:
@@ -83,40 +96,80 @@ def _tiou_points(summary: pd.DataFrame, key: str, column: str) -> tuple[np.ndarr
     return tuple(np.array(v, dtype=float) for v in zip(*pts)) if pts else ()
 
 
+SMALL_MULTIPLES = 4  # a group with more run rows than this gets one panel per row
+
+
+def _draw_row(ax, view: TableView, summary: pd.DataFrame, row: RowView, color: str,
+              label: str | None) -> bool:
+    """Mean line, clipped 95 % band (hatched where clipped), paper crosses; True if clipped."""
+    pts = _tiou_points(summary, row.key, "mean")
+    if not pts:
+        return False
+    x, y, lo, hi = pts
+    ax.plot(x, y, "o-", color=color, label=label, ms=3.5, lw=1.4)
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    clo, chi, clipped = clip_band(lo, hi)
+    if ok.any():
+        ax.fill_between(x[ok], clo[ok], chi[ok], color=color, alpha=0.2, lw=0,
+                        hatch="//" if clipped else None)
+    if not view.synthetic:
+        px, py = _tiou_points(summary, row.key, "paper")[:2]
+        keep = np.isfinite(py)
+        ax.plot(px[keep], py[keep], "x--", color=color, lw=0.8, ms=5,
+                label=f"{label} (paper)" if label else None)
+    return clipped
+
+
+def _finish(ax, title: str, legend: bool) -> None:
+    ax.set_title(title, fontsize=9)
+    ax.set_xlabel("tIoU threshold")
+    ax.set_ylabel("mAP (%)")
+    ax.grid(alpha=0.3)
+    if legend:
+        ax.legend(fontsize=7)
+
+
 def map_vs_tiou(view: TableView, summary: pd.DataFrame, out_dir: Path) -> FigureFile | None:
-    """mAP vs tIoU per run row (mean line, 95 % t-interval band), one panel per row group."""
+    """mAP vs tIoU per run row (mean line, 95 % t-interval band clipped to [0, 100] mAP), one
+    panel per row group; a group with more than ``SMALL_MULTIPLES`` rows (Table 6's seven)
+    becomes small multiples: one panel per row, shared axes, the full model (else the last
+    row) drawn in grey in every other panel as the reference."""
     groups = [g for g in view.groups if any(r.status == "run" for r in g.rows)]
     if not groups:
         return None
-    fig = Figure(layout="constrained", figsize=(4.2 * len(groups), 3.4))
-    axes = fig.subplots(1, len(groups), squeeze=False)[0]
-    for ax, group in zip(axes, groups):
-        runs = [r for r in group.rows if r.status == "run"]
+    panels: list[tuple[str, list[RowView], RowView | None]] = []
+    for g in groups:
+        runs = [r for r in g.rows if r.status == "run"]
+        title = plain(g.title or view.layout.title)
+        if len(runs) > SMALL_MULTIPLES:
+            ref = next((r for r in runs if "full model" in r.note), runs[-1])
+            panels += [(row_name(r), [r], ref if r is not ref else None) for r in runs]
+        else:
+            panels.append((title, runs, None))
+    ncols = min(len(panels), 4)
+    nrows = -(-len(panels) // ncols)
+    small = len(panels) > len(groups)
+    fig = Figure(layout="constrained", figsize=(4.2 * ncols if not small else 3.2 * ncols,
+                                                 3.4 if not small else 2.8 * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharey=small, sharex=small).reshape(-1)
+    clipped = False
+    for ax, (title, runs, ref) in zip(axes, panels):
+        if ref is not None:
+            _draw_row(ax, view, summary, ref, "#999999", f"{row_name(ref)} (reference)")
         for i, row in enumerate(runs):
-            pts = _tiou_points(summary, row.key, "mean")
-            if not pts:
-                continue
-            x, y, lo, hi = pts
-            color = PALETTE[i % len(PALETTE)]
-            ax.plot(x, y, "o-", color=color, label=row_name(row), ms=3.5, lw=1.4)
-            ok = np.isfinite(lo) & np.isfinite(hi)
-            if ok.any():
-                ax.fill_between(x[ok], lo[ok], hi[ok], color=color, alpha=0.2, lw=0)
-            if not view.synthetic:
-                px, py = _tiou_points(summary, row.key, "paper")[:2]
-                keep = np.isfinite(py)
-                ax.plot(px[keep], py[keep], "x--", color=color, lw=0.8, ms=5,
-                        label=f"{row_name(row)} (paper)")
-        ax.set_title(plain(group.title or view.layout.title), fontsize=9)
-        ax.set_xlabel("tIoU threshold")
-        ax.set_ylabel("mAP (%)")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
+            color = PALETTE[0] if small else PALETTE[i % len(PALETTE)]
+            clipped |= _draw_row(ax, view, summary, row, color, None if small else row_name(row))
+        _finish(ax, title, legend=not small or ref is not None)
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
     scale = " (synthetic stand-ins)" if view.synthetic else ""
+    caption = ("Mean over seeds with the 95 % t-interval band"
+               + (", clipped to [0, 100] mAP (hatched where the raw interval leaves it; raw "
+                  "bounds in summary.csv)" if clipped else "")
+               + ("; one panel per row, grey: the full model for reference" if small else "")
+               + ("" if view.synthetic else "; crosses: the paper's values") + ".")
     return save(fig, out_dir, f"table{view.table}-map-vs-tiou",
-                f"Table {view.table}: mAP vs tIoU{scale}",
-                "Mean over seeds with the 95 % t-interval band"
-                + ("" if view.synthetic else "; crosses: the paper's values") + ".", view.table)
+                f"Table {view.table}: mAP vs tIoU{scale}", caption, view.table)
 
 
 def _run_rows(view: TableView) -> list[RowView]:
@@ -127,8 +180,37 @@ def _avg_runs(runs: pd.DataFrame, key: str) -> pd.DataFrame:
     return runs[(runs["row_key"] == key) & (runs["metric"] == "avg")]
 
 
+def _selection(view: TableView, runs: pd.DataFrame) -> pd.DataFrame:
+    """The average-mAP rows (one per run) of the table's run rows, with a test curve."""
+    keys = [r.key for r in _run_rows(view)]
+    r = runs[runs["row_key"].isin(keys) & (runs["metric"] == "avg")]
+    return r[r["best_epoch"].notna()]
+
+
+def selection_changes(view: TableView, runs: pd.DataFrame) -> bool:
+    """Some run's best epoch on the test curve differs from its last epoch."""
+    r = _selection(view, runs)
+    return bool((r["best_epoch"].astype("int64") != r["epochs"]).any())
+
+
+def inflation_note(view: TableView, runs: pd.DataFrame) -> str:
+    """One line instead of the inflation figure when test-set selection changes nothing."""
+    if not _run_rows(view) or selection_changes(view, runs):
+        return ""
+    r = _selection(view, runs)
+    if r.empty:
+        return "no run recorded a test curve, so there is nothing to select from."
+    runs_n = len(r[["run_name", "seed"]].drop_duplicates())
+    return (f"in all {runs_n} runs the best epoch on the test curve is the last epoch (the "
+            "reported result), so picking the best epoch on the test set would inflate "
+            "nothing here (+0.00 points).")
+
+
 def inflation(view: TableView, runs: pd.DataFrame, out_dir: Path) -> FigureFile | None:
-    """Best-epoch-on-test minus last-epoch average mAP per run row (mean, 95 % t-interval)."""
+    """Best-epoch-on-test minus last-epoch average mAP per run row (mean, 95 % t-interval);
+    None unless some run's best epoch differs from its last (then :func:`inflation_note`)."""
+    if not selection_changes(view, runs):
+        return None
     labels, means, lows, highs, ns = [], [], [], [], []
     for row in _run_rows(view):
         r = _avg_runs(runs, row.key)

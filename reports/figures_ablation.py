@@ -6,48 +6,73 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-from harness.experiments.paper import VARIANT_SUFFIX
-from reports.figures import PALETTE, FigureFile, plain, save
+from reports.figures import PALETTE, FigureFile, mpl_levels, plain, save
 from reports.params import ParamCount
 from reports.tables import TableView
 
 ABLATION_TABLES = (6, 7, 8, 9, 10, 11)
 
 
+GROUP_COLORS = (PALETTE[0], PALETTE[2], PALETTE[4], PALETTE[1])
+
+
 def ablation_bars(view: TableView, out_dir: Path) -> FigureFile | None:
-    """Bars: harness mean average mAP per variant with its 95 % t-interval; crosses: the paper
-    (real scale). Rows not run are labelled as such. None when no row has runs."""
+    """Bars from 0: harness mean average mAP per variant with its 95 % t-interval (clipped to
+    [0, 100] mAP and marked when it leaves it); crosses: the paper (real scale). Row groups
+    (Table 9: classification, regression) get their own colour and a gap; the full model is
+    hatched. Rows not run are labelled as such. None when no row has runs."""
     rows = view.rows
-    avg = [next((c for c in r.cells if c.metric == "avg"), None) for r in rows]
-    if not any(c is not None and c.mean is not None for c in avg):
+    if not any(c.mean is not None for r in rows for c in r.cells if c.metric == "avg"):
         return None
-    fig = Figure(layout="constrained", figsize=(max(4.5, 0.8 * len(rows) + 1.5), 3.6))
+    xs, labels, group_of = [], [], []
+    x = 0.0
+    for gi, g in enumerate(view.groups):
+        for r in g.rows:
+            xs.append(x)
+            labels.append(r)
+            group_of.append(gi)
+            x += 1.0
+        x += 0.6  # gap between groups
+    fig = Figure(layout="constrained", figsize=(max(4.5, 0.8 * len(rows) + 1.5), 3.8))
     ax = fig.subplots()
-    x = np.arange(len(rows))
-    means = [c.mean if c is not None and c.mean is not None else np.nan for c in avg]
-    errs = [c.half_width if c is not None and c.half_width is not None else 0.0 for c in avg]
-    colors = [PALETTE[0] if VARIANT_SUFFIX.get(r.variant, "") is None else PALETTE[5] for r in rows]
-    ax.bar(x, np.nan_to_num(means), yerr=errs, color=colors, capsize=4, alpha=0.85)
-    low = min(m - e for m, e in zip(means, errs) if np.isfinite(m))
-    high = max([m + e for m, e in zip(means, errs) if np.isfinite(m)]
-               + [c.paper for c in avg if c is not None and c.paper is not None
-                  and not view.synthetic])
-    pad = max(0.5, 0.25 * (high - low))
-    for xi, m, c in zip(x, means, avg):
-        if not np.isfinite(m):
-            ax.annotate("not run", (xi, max(0.0, low - pad)), ha="center", va="bottom",
-                        fontsize=7, rotation=90)
-        if c is not None and c.paper is not None and not view.synthetic:
+    clipped = False
+    for xi, r, gi in zip(xs, labels, group_of):
+        c = next((c for c in r.cells if c.metric == "avg"), None)
+        full = "full model" in r.note
+        color = GROUP_COLORS[gi % len(GROUP_COLORS)]
+        if c is None or c.mean is None:
+            ax.annotate("not run", (xi, 1.0), ha="center", va="bottom", fontsize=7, rotation=90)
+            continue
+        ax.bar([xi], [c.mean], color=color, alpha=0.85, hatch="//" if full else None,
+               edgecolor="white" if full else None)
+        if c.shown_ci is not None:
+            lo, hi = c.shown_ci
+            ax.errorbar([xi], [c.mean], yerr=[[c.mean - lo], [hi - c.mean]], fmt="none",
+                        ecolor="black", capsize=4, lw=1)
+            if c.clipped:
+                clipped = True
+                ax.annotate("CI clipped", (xi, hi), xytext=(0, 3), textcoords="offset points",
+                            ha="center", fontsize=6, color="#b34700")
+        if c.paper is not None and not view.synthetic:
             ax.scatter([xi], [c.paper], marker="x", color="black", s=30, zorder=4)
-    ax.set_ylim(max(0.0, low - pad), high + pad)
-    ax.set_xticks(x, [plain(r.label) for r in rows], rotation=30, ha="right", fontsize=7)
+    ax.set_ylim(0.0, 105.0 if clipped else None)  # bars start at 0: no truncated axis
+    ax.set_xticks(xs, [mpl_levels(r.label) for r in labels], rotation=30, ha="right",
+                  fontsize=7)
+    if len(view.groups) > 1:
+        ax.legend(handles=[Patch(color=GROUP_COLORS[i % len(GROUP_COLORS)],
+                                 label=plain(g.title or f"group {i + 1}"))
+                           for i, g in enumerate(view.groups)], fontsize=7, loc="lower right")
     ax.set_ylabel("average mAP (%)")
     ax.grid(axis="y", alpha=0.3)
     return save(fig, out_dir, f"table{view.table}-ablation",
                 f"Table {view.table}: {view.layout.title} (average mAP)",
-                "Mean over seeds with the 95 % t-interval" +
-                ("" if view.synthetic else "; crosses: the paper's values") + ".", view.table)
+                "Mean over seeds with the 95 % t-interval; the axis starts at 0; hatched: the "
+                "full model" + ("; intervals leaving [0, 100] are clipped and marked (raw "
+                                "bounds in summary.csv)" if clipped else "")
+                + ("; colours: the table's row groups" if len(view.groups) > 1 else "")
+                + ("" if view.synthetic else "; crosses: the paper's values") + ".", view.table)
 
 
 def _stacks(real: list[ParamCount], labels: list[str], top: int = 6) -> dict[str, np.ndarray]:

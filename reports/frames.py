@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from harness.aggregate import COMPARISON_SCHEMA, PROBLEM_SCHEMA, RUN_SCHEMA, SUMMARY_SCHEMA
+from harness.core.schemas import COMPARISON_SCHEMA, PROBLEM_SCHEMA, RUN_SCHEMA, SUMMARY_SCHEMA
 from harness.errors import DataError
 
 FILES = {
@@ -24,6 +24,8 @@ FILES = {
     "problems": PROBLEM_SCHEMA,
 }
 REQUIRED = ("summary.csv", "meta.json")
+# columns added after aggregates were committed: read as '' when an older file lacks them
+OPTIONAL = {"code_fingerprint"}
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,12 @@ class AggregateFrames:
 
 def _cast(df: pd.DataFrame, schema: dict[str, str], name: str) -> pd.DataFrame:
     """Declared columns in order, with strings ('' for missing), floats and ints."""
-    missing = [c for c in schema if c not in df.columns]
+    missing = [c for c in schema if c not in df.columns and c not in OPTIONAL]
     if missing:
         raise DataError(f"{name}: missing columns {missing}")
     out = {}
     for col, kind in schema.items():
-        s = df[col]
+        s = df[col] if col in df.columns else pd.Series("", index=df.index, dtype=object)
         if kind == "str":
             out[col] = s.astype(object).where(s.notna(), "").astype(str)
         elif kind == "float":

@@ -11,8 +11,17 @@ import math
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
+from reports.layout import level_parts, levels_text
 from reports.tables import CellView, RowView, TableView
+
+
+def levels(text: str) -> Markup:
+    """``text`` escaped, with pyramid levels as subscripts (``P<sub>l+1</sub>``)."""
+    text = levels_text(str(text)) if "P_l" in str(text) else str(text)
+    return Markup("").join(escape(t) if sub is None else Markup("P<sub>%s</sub>") % sub
+                           for t, sub in level_parts(text))
 
 
 def fmt(x: float | None, digits: int = 1, sign: bool = False) -> str:
@@ -42,8 +51,10 @@ def cell_title(c: CellView, r: RowView) -> str:
         text = f"harness mean {fmt(c.mean, 2)}"
         if c.std is not None:
             text += f", std {fmt(c.std, 2)}"
-        if c.half_width is not None:
-            text += f", 95% CI {interval(c.mean - c.half_width, c.mean + c.half_width)}"
+        if c.ci_low is not None and c.ci_high is not None:
+            text += f", 95% CI {interval(c.ci_low, c.ci_high)}"
+            if c.clipped:
+                text += " (raw; shown clipped to [0, 100])"
         if c.pi is not None:
             text += f", 95% prediction interval {interval(*c.pi)}"
         if c.video_ci is not None:
@@ -65,6 +76,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
     env.globals.update(fmt=fmt, interval=interval, cell_title=cell_title)
+    env.filters["levels"] = levels
     return env
 
 

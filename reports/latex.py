@@ -1,4 +1,8 @@
-"""LaTeX output: escaping, number cells for siunitx ``S`` columns, and the jinja2 environment.
+r"""LaTeX output: escaping, number cells (right-aligned text columns), and the jinja2 environment.
+
+Number cells are plain right-aligned text, ``mean\,$\pm$\,half-width`` with one fixed
+spacing (siunitx uncertainty columns re-spaced the ``±`` cell by cell and pushed marks to the
+column edge); marks stay attached to their number.
 
 Every variable a template prints is escaped (``finalize``) unless it is a :class:`Tex` value
 built here from numbers or fixed text, so labels and names that come from data (methods,
@@ -13,6 +17,7 @@ from typing import Any
 
 import jinja2
 
+from reports.layout import level_parts, levels_text
 from reports.tables import CellView, RowView, TableView
 
 _SPECIAL = {
@@ -28,7 +33,7 @@ _UNICODE = {
     "→": r"$\rightarrow$", "▲": r"$\blacktriangle$", "▼": r"$\blacktriangledown$",
     "\u00a0": "~",
 }
-NOT_RUN = "{--}"
+NOT_RUN = "--"
 
 
 class Tex(str):
@@ -54,6 +59,13 @@ def latex_escape(text: Any) -> Tex:
     return Tex("".join(out))
 
 
+def tex_levels(text: Any) -> Tex:
+    """``text`` escaped, with pyramid levels as math subscripts (``$P_{l+1}$``)."""
+    text = levels_text(str(text)) if "P_l" in str(text) else str(text)
+    return Tex("".join(latex_escape(t) if sub is None else f"$P_{{{sub}}}$"
+                       for t, sub in level_parts(text)))
+
+
 def _finalize(value: Any) -> Any:
     if isinstance(value, Tex):
         return value
@@ -64,7 +76,7 @@ def _finalize(value: Any) -> Any:
 
 def environment() -> jinja2.Environment:
     """Jinja2 with LaTeX-friendly delimiters (``((( x )))``, ``((* for *))``) and escaping."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("reports", "templates"),
         block_start_string="((*", block_end_string="*))",
         variable_start_string="(((", variable_end_string=")))",
@@ -73,19 +85,26 @@ def environment() -> jinja2.Environment:
         autoescape=False, finalize=_finalize, undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["levels"] = tex_levels
+    return env
 
 
 def num(x: float | None, digits: int = 1, sign: bool = False) -> str:
+    """A number for a text-mode cell (a minus sign, not a hyphen)."""
     if x is None or not math.isfinite(x):
         return ""
-    return f"{x:+.{digits}f}" if sign else f"{x:.{digits}f}"
+    text = f"{x:+.{digits}f}" if sign else f"{x:.{digits}f}"
+    return text.replace("-", "$-$").replace("+", "$+$")
+
+
+PM = r"\,$\pm$\,"
 
 
 def _weight(text: str, best: bool, second: bool) -> str:
     if best:
-        return r"\bfseries " + text
+        return r"\textbf{" + text + "}"
     if second:
-        return r"{\second{" + text + "}}"
+        return r"\second{" + text + "}"
     return text
 
 
@@ -95,25 +114,31 @@ def paper_cell(cell: CellView, row: RowView) -> Tex:
         return Tex("{}")
     text = _weight(num(cell.paper), cell.paper_best and cell.unit == "%", False)
     if row.cell_flags(cell):
-        text += r"{\flagmark}"
+        text += r"\flagmark{}"
     return Tex(text)
 
 
 def harness_cell(cell: CellView, status: str) -> Tex:
-    """``mean +- half-width`` (siunitx uncertainty), bold best / underlined second."""
+    """``mean ± half-width`` (95 % t-interval), bold best / underlined second; an interval
+    leaving [0, 100] is printed clipped as ``mean [low, high]`` with a ``c`` mark."""
     if cell.unit == "M":
         return Tex(num(cell.mean, 2) if cell.mean is not None else NOT_RUN)
     if status != "run" or cell.mean is None:
         return Tex(NOT_RUN)
-    text = num(cell.mean) + (f" +- {num(cell.half_width)}" if cell.half_width is not None else "")
-    return Tex(_weight(text, cell.best, cell.second))
+    text = _weight(num(cell.mean), cell.best, cell.second)
+    if cell.clipped and cell.shown_ci is not None:
+        lo, hi = cell.shown_ci
+        return Tex(text + f" [{num(lo)}, {num(hi)}]" + r"\textsuperscript{c}")
+    if cell.half_width is not None:
+        text += PM + num(cell.half_width)
+    return Tex(text)
 
 
 def delta_cell(cell: CellView) -> Tex:
     """Δ = mean − paper with ▲/▼ when the 95 % interval excludes the paper's value."""
     if cell.delta is None:
         return Tex("{}")
-    mark = {"above": r"{\abovemark}", "below": r"{\belowmark}"}.get(cell.direction, "")
+    mark = {"above": r"\abovemark{}", "below": r"\belowmark{}"}.get(cell.direction, "")
     return Tex(num(cell.delta, 2 if cell.unit == "M" else 1, sign=True) + mark)
 
 
@@ -123,11 +148,11 @@ def check_cell(value: bool) -> Tex:
 
 def row_lines(view: TableView, row: RowView, show_delta: bool) -> list[dict[str, Any]]:
     """The printed lines of one row: paper, harness (unless paper only), Δ (real scale)."""
-    label = latex_escape(row.label)
+    label = tex_levels(row.label)
     if row.marks:
         label = Tex(label + r"\textsuperscript{" + latex_escape(row.marks) + "}")
     if row.flags:
-        label = Tex(label + r"{\flagmark}")
+        label = Tex(label + r"\flagmark{}")
     checks = [check_cell(c) for c in row.checks] or [Tex("")] * len(view.checks)
     kind = Tex("reported" + r"{\reportedmark}") if row.reported_only else Tex("paper")
     lines = [dict(label=label, kind=kind, checks=checks,
@@ -144,7 +169,4 @@ def row_lines(view: TableView, row: RowView, show_delta: bool) -> list[dict[str,
 
 
 def column_spec(view: TableView) -> Tex:
-    spec = "ll" + "c" * len(view.checks)
-    for col in view.columns:
-        spec += "S[table-format=+3.2]" if col.unit == "M" else "S[table-format=+2.1(2.1)]"
-    return Tex(spec)
+    return Tex("ll" + "c" * len(view.checks) + "r" * len(view.columns))

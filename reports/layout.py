@@ -200,14 +200,43 @@ def layout_for(table: int, metrics: list[str]) -> TableLayout:
     return TableLayout(table, f"Table {table}", "", columns=tiou_columns(tious))
 
 
+LEVEL_TOKEN = re.compile(r"P_l([+-]1)?")
+LEVEL_BRACED = re.compile(r"P_\{(l(?:[+-]1)?)\}")
+
+
+def levels_text(text: str) -> str:
+    """Pyramid levels written as in the paper: ``cls=P_l+1+P_l`` -> ``cls=P_{l+1}+P_{l}``
+    (the variant keys flatten the subscripts; renderers turn ``P_{..}`` into subscripts)."""
+    return LEVEL_TOKEN.sub(lambda m: "P_{l" + (m.group(1) or "") + "}", text)
+
+
+def level_parts(text: str) -> list[tuple[str, str | None]]:
+    """``text`` (after :func:`levels_text`) split into (plain text, None) and
+    (``P``, subscript) pieces, for HTML, LaTeX and matplotlib."""
+    out: list[tuple[str, str | None]] = []
+    pos = 0
+    for m in LEVEL_BRACED.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos:m.start()], None))
+        out.append(("P", m.group(1)))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], None))
+    return out
+
+
 def row_label(table: int, method: str, variant: str) -> str:
-    """The row's printed label: the method for Tables 1-5, the switch for ablations."""
+    """The row's printed label: the method for Tables 1-5, the switch for ablations
+    (Table 9: ``cls: P_{l+1} + P_{l}``, the group named so that the halves stay apart)."""
     if not variant:
         return method
     if variant in VARIANT_LABELS:
         return VARIANT_LABELS[variant]
     name, _, value = variant.partition("=")
-    if name in ("gmg", "cls", "reg") and table in (6, 9):
+    if name in ("cls", "reg") and table == 9:
+        return f"{name}: " + " + ".join(levels_text(m.group(0))
+                                        for m in LEVEL_TOKEN.finditer(value))
+    if name == "gmg" and table == 6:
         return value.replace("+", " + ")
     return variant
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import platform
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from reports.frames import AggregateFrames
@@ -35,6 +37,8 @@ class Provenance:
     versions: str
     options: str
     report_commit: str
+    code_fingerprint: str = UNKNOWN
+    environment: str = ""
 
     def items(self) -> list[tuple[str, str]]:
         return [
@@ -46,9 +50,11 @@ class Provenance:
             ("aggregated", self.aggregated),
             ("rendered", self.rendered),
             ("hardware", self.hardware),
-            ("versions", self.versions),
+            ("versions of the runs", self.versions),
+            ("code fingerprint", self.code_fingerprint),
             ("aggregation options", self.options),
             ("report code commit", self.report_commit),
+            ("report environment", self.environment or UNKNOWN),
         ]
 
 
@@ -107,7 +113,7 @@ def _options(meta: dict) -> str:
 
 def build_provenance(
     frames: AggregateFrames, infos: dict[tuple[str, int], RunInfo], *, report_commit: str,
-    rendered: str | None = None,
+    rendered: str | None = None, code_fingerprint: str = "",
 ) -> Provenance:
     """Collect the footer of one report.
 
@@ -122,12 +128,27 @@ def build_provenance(
     if not hardware and frames.meta.get("hardware"):
         hardware = [str(frames.meta["hardware"])]
     versions = sorted({i.versions for i in infos.values() if i.versions})
+    if not versions and frames.meta.get("versions"):
+        versions = [str(frames.meta["versions"])]
     now = rendered or _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return Provenance(
         experiment=frames.experiment, scale=frames.scale, commits=_commits(frames),
         configs=configs_digest(hashes), seeds=_seeds(frames), run_dates=_dates(infos),
         aggregated=_aggregated(frames), rendered=now,
         hardware="; ".join(hardware) or UNKNOWN + " (run folders not available)",
-        versions="; ".join(versions) or UNKNOWN, options=_options(frames.meta),
-        report_commit=report_commit,
+        versions="; ".join(versions) or UNKNOWN + " (neither in the run folders nor in this "
+        "aggregate's meta.json: re-aggregate to record them)", options=_options(frames.meta),
+        report_commit=report_commit, code_fingerprint=code_fingerprint or UNKNOWN,
+        environment=environment_versions(),
     )
+
+
+def environment_versions() -> str:
+    """Versions of the libraries that render the report (no torch)."""
+    out = [f"python {platform.python_version()}"]
+    for name in ("numpy", "pandas", "scipy", "matplotlib", "jinja2"):
+        try:
+            out.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return ", ".join(out)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from harness.records import RESULT_SELECTION
+from harness.core.schemas import RESULT_SELECTION
 from reports.frames import AggregateFrames, finite
 from reports.layout import (
     CITATIONS,
@@ -26,6 +26,7 @@ from reports.layout import (
 )
 
 EXCLUDES = ("above paper", "below paper")
+MAP_RANGE = (0.0, 100.0)  # mAP in percent: intervals are shown clipped to this range
 STATUS_TEXT = {
     "run": "run", "not run": "not run", "reported": "reported",
     "unavailable": "not run (config not available yet)",
@@ -45,6 +46,8 @@ class CellView:
         paper_best: best paper value of its column within the group.
         pi: 95 % prediction interval (where one more run lands; the paper's numbers are
             single runs); video_ci: video-level bootstrap interval of the mean, if computed.
+        ci_low, ci_high: the raw 95 % t-interval (may leave [0, 100] at small n; cells show
+            it clipped and marked, see :attr:`clipped`).
     """
 
     metric: str
@@ -62,6 +65,24 @@ class CellView:
     paper_best: bool = False
     pi: tuple[float, float] | None = None
     video_ci: tuple[float, float] | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+    @property
+    def clipped(self) -> bool:
+        """The raw 95 % interval leaves [0, 100] mAP (possible at n = 3 with a large sd)."""
+        if self.unit != "%" or self.ci_low is None or self.ci_high is None:
+            return False
+        return self.ci_low < MAP_RANGE[0] or self.ci_high > MAP_RANGE[1]
+
+    @property
+    def shown_ci(self) -> tuple[float, float] | None:
+        """The interval as drawn: clipped to [0, 100] mAP."""
+        if self.ci_low is None or self.ci_high is None:
+            return None
+        if self.unit != "%":
+            return self.ci_low, self.ci_high
+        return max(self.ci_low, MAP_RANGE[0]), min(self.ci_high, MAP_RANGE[1])
 
     @property
     def excludes(self) -> bool:
@@ -158,6 +179,8 @@ class ComparisonView:
     p_low: float | None
     p_high: float | None
     note: str
+    video_low: float | None = None
+    video_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +246,7 @@ def _cell(rec: pd.Series | None, column: Column, status: str, params: dict[str, 
         flag=str(rec["paper_flag"]),
         pi=_pair(rec["pi_low"], rec["pi_high"]) if n else None,
         video_ci=_pair(rec["video_boot_low"], rec["video_boot_high"]) if n else None,
+        ci_low=low if n else None, ci_high=high if n else None,
     )
 
 
@@ -284,14 +308,35 @@ def group_rows(layout: TableLayout, rows: list[RowView]) -> tuple[GroupView, ...
     return tuple(GroupView(buckets[k][0], tuple(_rank(buckets[k][1]))) for k in keys)
 
 
-def _comparisons(frames: AggregateFrames, table: int) -> tuple[ComparisonView, ...]:
+def _label_of(key: str, other: str, rows: list[RowView], fallback: str) -> str:
+    """The printed label of row ``key``; when another row of the table holds the same runs
+    (same config hash) in ``other``'s group (Table 9: the full model is both ``cls=...`` and
+    ``reg=...``), that row's label."""
+    by_key = {r.key: r for r in rows}
+    row, peer = by_key.get(key), by_key.get(other)
+    if row is None:
+        return fallback
+    if peer is not None and row.variant and peer.variant:
+        group = peer.variant.partition("=")[0]
+        same = [r for r in rows if r.config_hash and r.config_hash == row.config_hash
+                and r.variant.partition("=")[0] == group]
+        row = same[0] if same else row
+    parts = [row.task, row.label, row.features if not row.variant else ""]
+    return " / ".join(p for p in parts if p)
+
+
+def _comparisons(frames: AggregateFrames, table: int,
+                 rows: list[RowView] | None = None) -> tuple[ComparisonView, ...]:
     c = frames.comparisons
     c = c[(c["metric"] == "avg") & c["a"].str.startswith(f"{table}|")]
+    rows = rows or []
     return tuple(
-        ComparisonView(a=r.a_label, b=r.b_label, n=int(r.n), delta=finite(r.delta),
+        ComparisonView(a=_label_of(r.a, r.b, rows, r.a_label), b=_label_of(r.b, r.a, rows, r.b_label),
+                       n=int(r.n), delta=finite(r.delta),
                        low=finite(r.welch_low), high=finite(r.welch_high),
                        p_improve=finite(r.p_improve), p_low=finite(r.p_low),
-                       p_high=finite(r.p_high), note=r.note)
+                       p_high=finite(r.p_high), note=r.note,
+                       video_low=finite(r.video_delta_low), video_high=finite(r.video_delta_high))
         for r in c.itertuples()
     )
 
@@ -310,7 +355,7 @@ def build_table(frames: AggregateFrames, table: int,
     rows = [build_row(table, g, layout, params or {})
             for _, g in s.groupby("row_key", sort=False)]
     return TableView(table=table, layout=layout, scale=frames.scale,
-                     groups=group_rows(layout, rows), comparisons=_comparisons(frames, table))
+                     groups=group_rows(layout, rows), comparisons=_comparisons(frames, table, rows))
 
 
 def build_tables(frames: AggregateFrames,

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import numpy as np
-
 from harness.errors import ConfigError
 
 GENERATOR_VERSION = 1
@@ -99,7 +97,10 @@ class Preset:
 
 
 def _linspace(start: float, stop: float, num: int) -> tuple[float, ...]:
-    return tuple(float(x) for x in np.linspace(start, stop, num))
+    """``np.linspace(start, stop, num)`` to the bit (i * step + start, the last value ``stop``),
+    in plain Python so that reading the presets (``make-data --help``) does not import numpy."""
+    step = (stop - start) / (num - 1)
+    return tuple(i * step + start for i in range(num - 1)) + (float(stop),)
 
 
 QUALITIES: dict[str, QualityLevel] = {

@@ -7,6 +7,7 @@ into place, so a half-written dataset never looks complete.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import secrets
@@ -63,8 +64,6 @@ def is_empty_dir(folder: Path) -> bool:
 @contextlib.contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
     """Exclusive inter-process lock for writing ``folder`` (a ``.<name>.lock`` sibling file)."""
-    import fcntl
-
     folder.parent.mkdir(parents=True, exist_ok=True)
     lock_path = folder.parent / f".{folder.name}.lock"
     with open(lock_path, "a+b") as fh:

@@ -8,7 +8,8 @@
   becomes a segment of class k scored by its mean p_k; no NMS. Deterministic (full-batch
   L-BFGS from zeros).
 
-Both read only the on-disk format (annotations.json, features/, manifest.json).
+Both read only the on-disk format (annotations.json, features/, manifest.json); the harness
+scores them (``python -m harness trivial-baseline``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,9 +26,6 @@ from scipy.special import log_softmax
 
 from datasets.annotations import VideoAnnotation, label_map, load_annotations
 from harness.errors import DataError
-
-if TYPE_CHECKING:
-    from harness.metrics import MAPResult
 
 L2 = 1e-3  # weight decay of the logistic regression (on the mean loss)
 MAX_ITER = 300
@@ -192,11 +189,3 @@ def trivial_predictions(data: SyntheticData) -> tuple[pd.DataFrame, dict]:
     preds = pd.DataFrame(rows, columns=["video_id", "t_start", "t_end", "label", "score"])
     info = {"val_step_accuracy": correct / max(steps, 1), "train_steps": int(len(x_all))}
     return preds, info
-
-
-def evaluate(data: SyntheticData, predictions: pd.DataFrame) -> MAPResult:
-    """mAP of ``predictions`` on the ``validation`` subset with the harness evaluator."""
-    from harness.metrics import evaluate_detection, load_ground_truth
-
-    gt = load_ground_truth(data.root / "annotations.json", "validation")
-    return evaluate_detection(gt, predictions, data.tiou_thresholds)

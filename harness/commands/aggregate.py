@@ -3,7 +3,7 @@
 Reads ``<results>/<run_name>/seed<k>/record.json`` of every cell, skips (and reports) anything
 that is not a finished run of the cell's current config, and writes ``runs.csv``,
 ``summary.csv``, ``comparisons.csv``, ``problems.csv`` and ``meta.json`` atomically to
-``<out>/<experiment>-<scale>/`` (default out ``results/tables``). See ``harness/aggregate.py``.
+``<out>/<experiment>-<scale>/`` (default out ``results/tables``). See :mod:`harness.aggregate`.
 """
 
 from __future__ import annotations

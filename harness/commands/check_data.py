@@ -107,11 +107,14 @@ def run(args: argparse.Namespace) -> int:
 
     import datasets
     from harness.errors import CheckFailed, ConfigError
+    from harness.experiments.variants import resolve_config
 
+    source, variant = resolve_config(args.config)  # an ablation variant: its leaf + one switch
     try:
-        cfg = Config.fromfile(args.config)
+        cfg = Config.fromfile(str(source))
     except (FileNotFoundError, OSError, SyntaxError) as exc:
         raise ConfigError(f"{args.config}: cannot load config ({' '.join(str(exc).split())})") from None
+    cfg.merge_from_dict(variant)
     if args.data_root is not None:
         datasets.override_data_root(cfg, args.data_root)
     targets = _dataset_cfgs(cfg, args.split)

@@ -2,8 +2,10 @@
 
 Renders ``<tables>/<experiment>-<scale>/`` (written by ``python -m harness aggregate``) into
 ``<out>`` (default ``reports/build/<experiment>-<scale>/``): ``index.html`` and one page per
-table, ``latex/table<N>.tex`` plus the standalone ``latex/report.tex``, and the figures. The
-last line printed is the path of the index page.
+table, ``claims.html`` and ``claims.csv`` (the paper's claims with Holm-corrected verdicts,
+:mod:`harness.reporting.claims`), ``latex/table<N>.tex``, ``latex/claims.tex`` plus the
+standalone ``latex/report.tex``, and the figures. The last line printed is the path of the
+index page. Runs whose code fingerprint differs from the working tree's get a banner.
 
 Aggregation (``--aggregate``): ``auto`` (default) aggregates first when the aggregate is
 missing, or when the run folders under ``--results`` hold ok records the aggregate has not
@@ -117,6 +119,18 @@ def run(args: argparse.Namespace) -> int:
         with console.status("counting Table 8 parameters (building its models) ..."):
             params = table8_counts(experiment)
     infos = load_run_infos(frames.runs, Path(args.results))
+    claims = []
+    if experiment.comparisons:
+        from harness.reporting.claims import experiment_claims
+
+        claims = experiment_claims(experiment, frames.runs, frames.comparisons, args.scale,
+                                   float(frames.meta.get("confidence", 0.95)))
+    from harness.manifest import REPO_ROOT
+    from harness.reporting.freshness import code_check
+
+    banner, code_line = code_check(frames.runs, REPO_ROOT)
+    if banner:
+        console.print(banner)
     sha, dirty = git_state()
     commit = (sha[:12] + (" (dirty)" if dirty else "")) if sha else "unknown"
     out = Path(args.out) if args.out else DEFAULT_OUT / f"{experiment.name}-{args.scale}"
@@ -128,7 +142,12 @@ def run(args: argparse.Namespace) -> int:
             bar.update(task, description=description, completed=done, total=total)
 
         output = render_report(frames, out, formats=formats, params=params, infos=infos,
-                               report_commit=commit, progress=progress)
+                               report_commit=commit, progress=progress, claims=claims,
+                               stale=banner, code_fingerprint=code_line)
+    if claims:
+        from harness.reporting.claims import write_claims_csv
+
+        write_claims_csv(claims, out / "claims.csv")
     console.print(f"{len(output.files)} files, {len(output.figures)} figures in {out}")
     if args.pdf:
         if "latex" not in formats:

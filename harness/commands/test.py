@@ -62,16 +62,15 @@ def _load_into_model(runner, weights: dict, path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from harness.evaluation import run_test, set_predictions_out
     from harness.manifest import collect_manifest
+    from harness.records import describe_data
     from harness.runner import (
         RUNS_ROOT,
         config_identity,
-        describe_data,
         parse_cfg_options,
         resolve_run_config,
-        run_test,
         runner_from_resolved,
-        set_predictions_out,
     )
 
     started = time.time()

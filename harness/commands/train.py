@@ -55,9 +55,9 @@ def _prepare_work_dir(work_dir: Path, *, resume: bool, overwrite: bool):
 
 
 def _curve(runner):
+    from harness.evaluation import metric_value
     from harness.hooks import TestCurveHook
     from harness.records import CurvePoint
-    from harness.runner import metric_value
 
     for hook in runner.hooks:
         if isinstance(hook, TestCurveHook):
@@ -74,7 +74,7 @@ def _curve(runner):
 
 def _result_fields(outcome) -> dict:
     """Record fields from a test outcome (full ``MAPResult`` when available)."""
-    from harness.runner import metric_value
+    from harness.evaluation import metric_value
 
     if outcome.result is not None:
         res = outcome.result.to_json()
@@ -99,9 +99,8 @@ def _result_fields(outcome) -> dict:
 
 def _record(resolved, runner, *, status, error, started, result_fields, checkpoint, predictions):
     from harness.manifest import collect_manifest
-    from harness.seed_exact import rng_order_of
-    from harness.records import RunRecord, best_on_test
-    from harness.runner import describe_data
+    from harness.records import RunRecord, best_on_test, describe_data
+    from harness.seed_exact import rng_order_of  # numpy/torch: only when a record is written
 
     dataset, features, subset = describe_data(resolved.cfg)
     curve = _curve(runner)
@@ -151,14 +150,13 @@ def run(args: argparse.Namespace) -> int:
     from mmengine.dist import is_main_process
 
     from harness.checkpoint import find_resume_checkpoint
+    from harness.evaluation import run_test, set_predictions_out
     from harness.hooks import NonFiniteLossError
     from harness.runner import (
         default_work_dir,
         parse_cfg_options,
         resolve_run_config,
-        run_test,
         runner_from_resolved,
-        set_predictions_out,
     )
 
     started = time.time()

@@ -18,6 +18,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON (fractions) instead of a table")
 
 
+def evaluate(data, predictions):
+    """mAP (``MAPResult``) of ``predictions`` on the ``validation`` subset of a loaded
+    synthetic dataset (``datasets.synthetic.trivial.load``) with the harness evaluator."""
+    from harness.metrics import evaluate_detection, load_ground_truth
+
+    gt = load_ground_truth(data.root / "annotations.json", "validation")
+    return evaluate_detection(gt, predictions, data.tiou_thresholds)
+
+
 def _row(result) -> dict:
     return {"mAP": list(result.mAP), "average_mAP": result.average_mAP,
             "num_predictions": result.num_predictions}
@@ -32,9 +41,9 @@ def run(args: argparse.Namespace) -> int:
     data = trivial.load(args.folder)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # predictions of classes absent from the test GT
-        oracle = trivial.evaluate(data, trivial.oracle_predictions(data))
+        oracle = evaluate(data, trivial.oracle_predictions(data))
         preds, info = trivial.trivial_predictions(data)
-        base = trivial.evaluate(data, preds)
+        base = evaluate(data, preds)
     out = {
         "dataset": {k: data.manifest.get(k) for k in IDENTITY_KEYS},
         "tiou": list(data.tiou_thresholds),

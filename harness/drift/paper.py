@@ -3,7 +3,7 @@
 
 Reads ``<tables>/<experiment>-<scale>/summary.csv`` written by ``python -m harness aggregate``
 (which took the paper values from ``results/paper/tables.csv``); the verdict rule is
-:func:`harness.stats.verdict` (no verdict below 3 seeds). At the synthetic scale the stand-in
+:func:`harness.core.stats.verdict` (no verdict below 3 seeds). At the synthetic scale the stand-in
 numbers are not comparable with the paper's, so the listing is informational only.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness import stats
+from harness.core import stats
 from harness.errors import DataError
 
 NEEDED = ("table", "dataset", "task", "method", "variant", "features", "metric", "kind", "n",

@@ -5,7 +5,8 @@ Each table lists its rows explicitly (method, features, task/variant) — the sa
 a row to its configs:
 
 Real scale: ``harness/configs/<model>/<dataset>_<features>.py`` (``REAL_STEMS``); ablation rows
-``cltdr_gmg/thumos14_internvideo2_6b_<variant>.py`` (``VARIANT_SUFFIX``), the full-model row of
+``cltdr_gmg/thumos14_internvideo2_6b_<variant>.py`` (``VARIANT_SUFFIX``; the leaf plus the switch
+declared in :mod:`harness.experiments.variants`), the full-model row of
 each ablation table being the Table 1 config itself (one set of runs, shown in every table).
 
 Synthetic scale (labelled as such everywhere): ``<model>/synthetic_<preset>.py`` with a
@@ -25,6 +26,7 @@ Methods without an implementation in the harness stay as reported-only rows.
 
 from __future__ import annotations
 
+from harness.core.ablations import VARIANT_SUFFIX
 from harness.experiments.schema import Comparison, Entry, Experiment, PaperRow, StandIn
 
 MODEL_DIRS = {"ActionFormer": "actionformer", "TriDet": "tridet", "CLTDR-GMG": "cltdr_gmg"}
@@ -62,36 +64,6 @@ QUALITY = {
     "R(2+1)D": "mid", "SlowFast": "mid", "InternVideo2-6B": "high",
 }
 RGB_ONLY = ("I3D-RGB",)
-
-# ablation variant (tables.csv) -> config suffix; None = the full model (the Table 1 config)
-VARIANT_SUFFIX = {
-    "gmg=instant": "gmg-instant",
-    "gmg=local": "gmg-local",
-    "gmg=global": "gmg-global",
-    "gmg=instant+local": "gmg-instant-local",
-    "gmg=instant+global": "gmg-instant-global",
-    "gmg=local+global": "gmg-local-global",
-    "gmg=instant+local+global": None,
-    "gate=off": "gate-off",
-    "gate=on": None,
-    "global=fft": None,
-    "global=self-attention": "global-self-attention",
-    "cls=P_l": "cls-l",
-    "cls=P_l+1+P_l": None,
-    "cls=P_l+P_l-1": "cls-l-lm1",
-    "cls=P_l+1+P_l+P_l-1": "cls-lp1-l-lm1",
-    "reg=P_l": "reg-l",
-    "reg=P_l+P_l-1": None,
-    "reg=P_l+1+P_l": "reg-lp1-l",
-    "reg=P_l+1+P_l+P_l-1": "reg-lp1-l-lm1",
-    "refine=none": "refine-none",
-    "refine=cls": "refine-cls",
-    "refine=reg": "refine-reg",
-    "refine=cls+reg": None,
-    "fusion=concat": "fusion-concat",
-    "fusion=add": "fusion-add",
-    "fusion=attention": None,
-}
 
 # the rows of each table, as printed: (method, features) or (task, method, features)
 TABLE1 = [

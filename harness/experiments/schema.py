@@ -4,7 +4,8 @@ An :class:`Experiment` is a list of :class:`Entry` — one per row of a paper ta
 (``results/paper/tables.csv``) — saying which harness config fills the row at each scale:
 
 - ``real``: a leaf ``harness/configs/<model>/<dataset>_<features>[_<variant>].py`` trained on
-  the paper's dataset under the data root;
+  the paper's dataset under the data root (``_<variant>``: an ablation variant, no file but the
+  leaf plus one switch, :mod:`harness.experiments.variants`);
 - ``synthetic``: a leaf ``harness/configs/<model>/synthetic_<preset>[_<variant>].py`` plus a
   :class:`StandIn` (preset, quality level, data seed, RGB-only channels) that stands in for the
   paper's dataset and feature set.
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.experiments.variants import config_exists
 from harness.manifest import REPO_ROOT
 
 SCALES = ("synthetic", "real")
@@ -269,7 +271,7 @@ def resolve_cell(
     overrides.update(dict(entry.overrides))
     run_name = f"{model}/{stem}" + (f"__{'-'.join(tags)}" if tags else "")
     kind, note = "run", entry.note
-    if not (repo_root / config).is_file():
+    if not config_exists(repo_root / config):
         kind, note = "unavailable", _join(entry.note, "config not available yet")
     return Cell(
         row=entry.row, scale=scale, kind=kind, config=config, run_name=run_name,

@@ -1,8 +1,10 @@
 """Evaluation: ActivityNet-style detection mAP (pure functions) and its mmengine metric.
 
 ``evaluate_detection`` (tables in, :class:`MAPResult` out), the file readers
-``load_ground_truth`` / ``load_predictions``, the per-class reference functions of
-:mod:`harness.metrics.map_1d` and the registered ``TemporalMAPMetric``.
+``load_ground_truth`` / ``load_predictions`` and the per-class reference functions of
+:mod:`harness.metrics.map_1d`. The registered ``TemporalMAPMetric`` lives in
+:mod:`harness.metrics.tal_map` and is not imported here, so that ``python -m harness evaluate``
+imports neither torch nor mmengine.
 """
 
 from harness.metrics.detection import evaluate_detection
@@ -21,13 +23,11 @@ from harness.metrics.map_1d import (
 from harness.metrics.map_fast import average_precision_per_class
 from harness.metrics.result import EVALUATOR_VERSION, EvaluationWarning, MAPResult, threshold_key
 from harness.metrics.tables import check_thresholds
-from harness.metrics.tal_map import TemporalMAPMetric
 
 __all__ = [
     "EVALUATOR_VERSION",
     "EvaluationWarning",
     "MAPResult",
-    "TemporalMAPMetric",
     "average_precision_per_class",
     "check_thresholds",
     "compute_average_precision_detection",

@@ -7,13 +7,16 @@ GT ``label_id``) or names (strings, matched to the GT ``label``).
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 import os
 import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from datasets.annotations import label_map, load_annotations, read_json
@@ -71,7 +74,14 @@ def load_ground_truth(path: str | os.PathLike[str], subset: str = "validation") 
 
 
 def _read_json(path: Path) -> dict:
-    data = read_json(path, what="predictions file")
+    """The prediction object: orjson for strict JSON (fast), else the json module (NaN and
+    Infinity literals, which the checks then name, and read_json's one-line errors)."""
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (orjson.JSONDecodeError, OSError):
+        data = read_json(path, what="predictions file")
+    if not isinstance(data, dict):
+        raise DataError(f"{path}: expected a JSON object at the top level, got {type(data).__name__}")
     if not isinstance(data.get("results"), dict):
         raise DataError(f"{path}: expected an object with a 'results' object (ActivityNet format)")
     return data
@@ -94,6 +104,55 @@ def _label(value: Any, where: str) -> int | str:
     raise DataError(f"{where}: label must be an integer id or a name, got {value!r}")
 
 
+def _columns_of_clean_file(results: dict) -> dict[str, np.ndarray] | None:
+    """The prediction columns when every detection is well formed, built without a Python loop
+    per detection (``map``/``itemgetter`` and numpy); None when anything is off: the checking
+    loop of :func:`load_predictions` then names the first bad detection.
+
+    Well formed: a list per video of objects with ``segment`` = [start, end] (ints or floats,
+    finite, end >= start), ``score`` (int or float, finite) and ``label`` (all ints, or all
+    strings).
+    """
+    lists = list(results.values())
+    if not all(type(d) is list for d in lists):
+        return None
+    counts = np.fromiter(map(len, lists), np.int64, len(lists))  # [V]
+    dets = list(itertools.chain.from_iterable(lists))  # [N]
+    try:
+        segs = list(map(operator.itemgetter("segment"), dets))
+        scores = list(map(operator.itemgetter("score"), dets))
+        labels = list(map(operator.itemgetter("label"), dets))
+    except (KeyError, TypeError):  # a detection that is no object, or lacks a key
+        return None
+    numbers = {int, float}
+    if not set(map(type, segs)) <= {list} or not set(map(type, scores)) <= numbers:
+        return None
+    if dets and set(map(len, segs)) != {2}:
+        return None
+    flat = list(itertools.chain.from_iterable(segs))  # [2N] start, end, start, ...
+    if not set(map(type, flat)) <= numbers:
+        return None
+    label_types = set(map(type, labels))
+    if not (label_types <= {int} or label_types == {str}):
+        return None
+    try:
+        bounds = np.array(flat, dtype=np.float64).reshape(len(dets), 2)  # [N, 2]
+        score = np.array(scores, dtype=np.float64)  # [N]
+        label = np.array(labels, dtype=np.int64 if label_types <= {int} else object)  # [N]
+    except (OverflowError, ValueError):
+        return None
+    if not (np.isfinite(bounds).all() and np.isfinite(score).all()):
+        return None
+    if (bounds[:, 1] < bounds[:, 0]).any():
+        return None
+    starts = np.repeat(np.cumsum(counts) - counts, counts)  # [N] first row of each video
+    return {
+        "video_id": np.repeat(np.array(list(results), dtype=object), counts),
+        "t_start": bounds[:, 0], "t_end": bounds[:, 1], "label": label, "score": score,
+        "row": np.arange(len(dets), dtype=np.int64) - starts,
+    }
+
+
 def load_predictions(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read an ActivityNet prediction file.
 
@@ -105,8 +164,17 @@ def load_predictions(path: str | os.PathLike[str]) -> pd.DataFrame:
         occur), score, row (index in its video's list), in file order.
     """
     path = Path(path)
+    results = _read_json(path)["results"]
+    fast = _columns_of_clean_file(results)
+    if fast is None:
+        return _checked_table(results, path)
+    return pd.DataFrame(fast).astype({"label": fast["label"].dtype})  # names stay objects
+
+
+def _checked_table(results: dict, path: Path) -> pd.DataFrame:
+    """The prediction table, checking every detection (the first bad one is named)."""
     cols: dict[str, list[Any]] = {c: [] for c in PRED_COLUMNS}
-    for vid, dets in _read_json(path).get("results").items():
+    for vid, dets in results.items():
         if not isinstance(dets, list):
             raise DataError(f"{path}: video {vid!r}: detections must be a list")
         for i, det in enumerate(dets):

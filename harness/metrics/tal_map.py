@@ -6,13 +6,13 @@ import dataclasses
 import os
 import warnings
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from mmengine.evaluator import BaseMetric
 
+from datasets.annotations import video_set_label
 from harness.errors import DataError
 from harness.metrics.detection import evaluate_detection
 from harness.metrics.formats import load_ground_truth, parse_tiou_thresholds, write_predictions
@@ -62,12 +62,6 @@ def prediction_table(outputs: Sequence[dict[str, Any]]) -> pd.DataFrame:
             "row": np.concatenate([np.arange(c) for c in counts] or [np.zeros(0, np.int64)]),
         }
     )
-
-
-def video_set_label(ann_file: str | os.PathLike[str], subset: str, num_videos: int) -> str:
-    """``<annotation file stem>-<subset>-<videos>``, e.g. ``thumos14-test-212`` (-211 without
-    ``video_test_0000270``): the name every result records for the evaluated video set."""
-    return f"{Path(ann_file).stem}-{subset.lower()}-{num_videos}"
 
 
 def subset_video_ids(ann_file: str | os.PathLike[str], subset: str) -> tuple[str, ...]:

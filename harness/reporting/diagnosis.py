@@ -77,7 +77,7 @@ def _ground_truth(record, cell, cache: dict, repo_root: Path) -> tuple[str, str 
 def collect_groups(experiment, scale: str, results: Path, seeds, data_root,
                    repo_root: Path | None = None) -> tuple[list[Group], list[str]]:
     """The experiment's runs with predictions, grouped by data; also notes on what is missing."""
-    from harness.aggregate import Problems, collect_cell
+    from harness.aggregate.collect import Problems, collect_cell
     from harness.manifest import REPO_ROOT
 
     repo_root = repo_root or REPO_ROOT

@@ -71,3 +71,30 @@ def stale_reasons(experiment: Experiment, scale: str, runs: pd.DataFrame,
             elif known is not None and known != record.get("config_hash"):
                 reasons.append(f"{path}: config hash changed since the aggregation")
     return reasons
+
+
+def code_check(runs: pd.DataFrame, root: Path) -> tuple[str, str]:
+    """(banner, provenance line) comparing the runs' code fingerprints with ``root``'s.
+
+    The banner is '' unless some counted run carries a fingerprint other than the working
+    tree's; runs recorded before fingerprints existed are named in the provenance line only.
+    """
+    from harness.core.fingerprint import code_fingerprint
+
+    current = code_fingerprint(root)
+    col = runs["code_fingerprint"] if "code_fingerprint" in runs else pd.Series(dtype=str)
+    per_run = runs.assign(fp=col.fillna("").astype(str))[["run_name", "seed", "fp"]]
+    per_run = per_run.drop_duplicates(["run_name", "seed"])
+    known = per_run[per_run["fp"] != ""]
+    unknown = len(per_run) - len(known)
+    seen = sorted(set(known["fp"]))
+    other = known[known["fp"] != current]
+    line = f"working tree {current}; runs: " + (", ".join(seen) if seen else "none recorded")
+    if unknown:
+        line += f" ({unknown} run(s) recorded before code fingerprints)"
+    if other.empty:
+        return "", line
+    return (f"Not fresh: {len(other)} of {len(per_run)} runs were made with other code "
+            f"(fingerprint {', '.join(sorted(set(other['fp'])))}) than the working tree "
+            f"({current}): models, baselines, datasets, metrics, configs or the training loop "
+            "changed since. Rerun the sweep and aggregate again for current numbers.", line)

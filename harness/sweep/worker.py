@@ -251,7 +251,8 @@ def write_failed_record(job: RunJob, error: str, wall_s: float) -> Path:
     model, stem = config_identity(job.config)
     config_hash, dataset, features, subset = job.expected_hash or "unknown", "unknown", "", None
     try:
-        from harness.runner import describe_data, load_config, parse_cfg_options
+        from harness.records import describe_data
+        from harness.runner import load_config, parse_cfg_options
 
         cwd = Path(job.cwd)
         cfg = load_config(cwd / job.config, parse_cfg_options(list(job.cfg_options)), job.data_root)

@@ -25,6 +25,7 @@ from models.detectors.configs import DenseTestCfg, DenseTrainCfg, from_mapping
 from models.detectors.padding import pad_batch, padded_length
 from models.layers.winograd import shared_weight_transforms
 from models.losses.normalizer import LossNormalizer
+from models.postprocess import postprocess_video
 from models.priors.point_generator import PointGenerator
 
 
@@ -307,8 +308,6 @@ class DenseDetector(BaseModel):
         self, inputs: Tensor, masks: Tensor, meta: Mapping[str, Any]
     ) -> tuple[dict[str, Any], DenseOutputs]:
         """Run one video (B = 1) and post-process; also return the raw outputs."""
-        from models.postprocess import postprocess_video
-
         out = self._forward(inputs, masks)
         segs, scores, labels = self.candidates(out, 0)
         res = postprocess_video(segs, scores, labels, meta=meta, **self.test_settings.nms_kwargs())

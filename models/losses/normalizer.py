@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import torch
+import torch.distributed as dist
+
 
 def global_num_pos(num_pos: int) -> tuple[int, int]:
     """(positives summed over all processes, world size); (num_pos, 1) without DDP.
@@ -10,9 +13,6 @@ def global_num_pos(num_pos: int) -> tuple[int, int]:
     per training iteration by :meth:`LossNormalizer.step`). The count travels as a float64
     tensor on the backend's device (CPU for gloo, the current CUDA device for NCCL).
     """
-    import torch
-    import torch.distributed as dist
-
     if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
         return num_pos, 1
     device = torch.device("cuda", torch.cuda.current_device()) if dist.get_backend() == "nccl" else "cpu"

@@ -65,7 +65,8 @@ def train_one_step(config: Path, data_root: Path, work_dir: Path, *, batch_size:
     Returns:
         (runner, TestOutcome, train loss of the step).
     """
-    from harness.runner import resolve_run_config, run_test, runner_from_resolved
+    from harness.evaluation import run_test
+    from harness.runner import resolve_run_config, runner_from_resolved
 
     opts = tiny_overrides(config, batch_size) | dict(overrides or {})
     resolved = resolve_run_config(config, 0, work_dir, opts, data_root)

@@ -7,10 +7,11 @@ import warnings
 import numpy as np
 import pytest
 
+from datasets.annotations import video_set_label
 from datasets.config_checks import check_evaluator, evaluator_targets
 from datasets.scan import dedup_rows
-from harness.metrics import EvaluationWarning, MAPResult, TemporalMAPMetric
-from harness.metrics.tal_map import video_set_label
+from harness.metrics import EvaluationWarning, MAPResult
+from harness.metrics.tal_map import TemporalMAPMetric
 
 THR = [0.5]
 

@@ -19,7 +19,8 @@ from real_e2e import (
 )
 from real_fixtures import THUMOS_CLASSES, write_thumos14
 
-from harness.metrics import TemporalMAPMetric, load_predictions
+from harness.metrics import load_predictions
+from harness.metrics.tal_map import TemporalMAPMetric
 
 I3D = leaf("tridet/thumos14_i3d")
 IV2 = leaf("actionformer/thumos14_internvideo2_6b")

@@ -21,7 +21,8 @@ def resolved_tiny(work_dir, seed=0, overrides=None, extra_hooks=()):
 
 def train_tiny(work_dir, seed=0, overrides=None, extra_hooks=()):
     """Train + test the tiny config in-process; returns (runner, TestOutcome)."""
-    from harness.runner import run_test, runner_from_resolved
+    from harness.evaluation import run_test
+    from harness.runner import runner_from_resolved
 
     runner = runner_from_resolved(resolved_tiny(work_dir, seed, overrides, extra_hooks))
     try:

@@ -85,7 +85,7 @@ def test_group_of_runs_writes_page(tmp_path):
 
 def test_experiment_runs_are_collected_and_diagnosed(tmp_path):
     """Fake run folders of two methods (the aggregation tests' layout) -> groups -> pages."""
-    sys.path.insert(0, str(ROOT / "tests" / "harness"))
+    sys.path.insert(0, str(ROOT / "tests" / "harness" / "aggregate"))
     from test_aggregate import A_KEY, B_KEY, _annotations, _write_run
 
     from harness.experiments import experiment_from_dict

@@ -61,7 +61,7 @@ def test_training_ema_equals_official_rule_from_initial_weights(tmp_path):
 
 
 def test_test_loop_evaluates_ema_and_restores_weights(tmp_path):
-    from harness.runner import run_test
+    from harness.evaluation import run_test
 
     runner, outcome = train_tiny(tmp_path / "run")
     model = runner.model

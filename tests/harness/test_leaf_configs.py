@@ -1,5 +1,6 @@
-"""Every leaf config builds: two-level layering, no None left, valid dataset and evaluator
-sections, model + optimiser (tiny models on CPU, official-size ones on the meta device)."""
+"""Every leaf config builds: two-level layering (one group base: CLTDR's synthetic settings), no
+None left, valid dataset and evaluator sections, model + optimiser (tiny models on CPU,
+official-size ones on the meta device)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ CONFIGS = ROOT / "harness" / "configs"
 LEAVES = sorted(p for p in CONFIGS.glob("*/*.py") if p.parent.name != "_base_")
 BASE_KINDS = ("default_runtime.py", "schedules/", "datasets/", "models/")
 SYNTHETIC_SCHEDULE = "../_base_/schedules/synthetic_7e.py"
+GROUP_BASE = "../_base_/cltdr_synthetic.py"  # the one base with bases (runtime, schedule, model)
 SYNTHETIC_EMA_DECAY = 0.98  # see the synthetic schedule's comment
 LOADERS = ("train_dataloader", "val_dataloader", "test_dataloader")
 
@@ -73,6 +75,11 @@ def test_the_expected_actionformer_leaves_exist():
 @pytest.mark.parametrize("leaf", LEAVES, ids=_ids(LEAVES))
 def test_leaf_layering_is_two_levels(leaf):
     bases = _base_list(leaf)
+    if bases and bases[0] == GROUP_BASE:  # the CLTDR synthetic group: its 3 bases + a dataset
+        group = [f"../_base_/{b.removeprefix('./')}"
+                 for b in _base_list(CONFIGS / "_base_" / Path(GROUP_BASE).name)]
+        bases = [*group[:2], *bases[1:], *group[2:]]
+        assert leaf.parent.name == "cltdr_gmg" and leaf.stem.startswith("synthetic_")
     assert len(bases) == 4, bases
     for base, kind in zip(bases, BASE_KINDS):
         assert base.startswith("../_base_/") and kind in base, (base, kind)
@@ -217,11 +224,8 @@ def _plain(v):
 
 
 def test_every_cltdr_stem_has_a_leaf():
-    from harness.experiments.paper import VARIANT_SUFFIX
-
-    variants = {f"{stem}_{s}" for s in VARIANT_SUFFIX.values() if s
-                for stem in ("thumos14_internvideo2_6b", "synthetic_thumos_like")}
-    assert {p.stem for p in CLTDR.glob("*.py")} == CLTDR_STEMS | variants
+    """The ablation variants are no files (harness/experiments/variants.py)."""
+    assert {p.stem for p in CLTDR.glob("*.py")} == CLTDR_STEMS
     assert set(CLTDR_RECIPES) | set(CLTDR_SYNTHETIC) == CLTDR_STEMS
 
 

@@ -7,12 +7,11 @@ which case those tests are skipped.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 import report_fakes as fakes
+from report_tools import require_tool  # noqa: F401  (re-exported for fixtures)
 
 from reports.frames import load_frames
 from reports.params import ParamCount
@@ -21,17 +20,6 @@ from reports.runinfo import load_run_infos
 
 RENDERED = "2026-01-10 12:00 UTC"
 COMMIT = "feedbeef1234 (dirty)"
-
-
-def require_tool(name: str) -> str:
-    """Path of a system tool; fail (or skip with TAL_ALLOW_MISSING_TOOLS=1) when it is absent."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("TAL_ALLOW_MISSING_TOOLS") == "1":
-            pytest.skip(f"{name} not installed (TAL_ALLOW_MISSING_TOOLS=1)")
-        pytest.fail(f"{name} is required by the report tests: run .ci/system-deps.sh as root "
-                    "(or set TAL_ALLOW_MISSING_TOOLS=1 to skip these tests)")
-    return path
 
 
 def fake_params() -> list[ParamCount]:

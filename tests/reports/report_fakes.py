@@ -1,7 +1,7 @@
 """Fake aggregates for the report tests, built like ``harness.aggregate`` builds real ones.
 
 Per-seed values are planted relative to the paper's numbers, and the summary statistics come
-from ``harness.stats`` (the aggregation's own functions), so a test knows which cell is best,
+from ``harness.core.stats`` (the aggregation's own functions), so a test knows which cell is best,
 which interval excludes the paper's value and which rows are paper-only without hard-coding
 rendered output.
 """
@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness import stats
-from harness.aggregate import (
+from harness.aggregate import paper_flags
+from harness.core import stats
+from harness.core.schemas import (
     COMPARISON_SCHEMA,
     PROBLEM_SCHEMA,
     RUN_SCHEMA,
     SUMMARY_SCHEMA,
     check_schema,
-    paper_flags,
 )
 from harness.experiments import paper_table
 from harness.experiments.paper_values import load_paper_values

@@ -8,10 +8,8 @@
 # video-level scores are the external classifier (ext_score_file). Batch 4 instead of 16 so
 # that the short shared schedule has enough iterations.
 _base_ = [
-    '../_base_/default_runtime.py',
-    '../_base_/schedules/synthetic_7e.py',
+    '../_base_/cltdr_synthetic.py',  # runtime, schedule, tiny model, decay whitelist, EMA 0.98
     '../_base_/datasets/synthetic_anet_like_pad256.py',
-    '../_base_/models/cltdr_gmg_tiny.py',
 ]
 model = dict(
     input_dim=64,
@@ -34,13 +32,7 @@ model = dict(
 optim_wrapper = dict(
     optimizer=dict(weight_decay=0.045),
     clip_grad=dict(max_norm=0.4),
-    # CLTDR-GMG's whitelist (as the cltdr_* schedules): also ConvTranspose1d weights and the
-    # GMG spectral weights w1, w2; the spectral biases b1, b2 undecayed (models.md §1)
-    paramwise_cfg=dict(extra_decay_types=('ConvTranspose1d',), decay_params=('w1', 'w2'),
-                       extra_no_decay_params=('b1', 'b2')),
 )
-# short schedule: EMA decay 0.98 instead of 0.999 (see _base_/schedules/synthetic_7e.py)
-default_hooks = dict(ema=dict(decay=0.98))
 # CLTDR-GMG's own ActivityNet loader (datasets/README.md): ActionFormer's training GT filter
 # and grid arithmetic on TriDet's padded data path
 train_dataloader = dict(batch_size=4, dataset=dict(train_gt_filter='actionformer', grid_rule='actionformer'))

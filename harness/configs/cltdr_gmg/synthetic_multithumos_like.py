@@ -4,10 +4,8 @@
 # pre-refinement loss, 8000 candidates / 8000 kept, weight decay 0.03) at the synthetic scale,
 # on the shared synthetic schedule.
 _base_ = [
-    '../_base_/default_runtime.py',
-    '../_base_/schedules/synthetic_7e.py',
+    '../_base_/cltdr_synthetic.py',  # runtime, schedule, tiny model, decay whitelist, EMA 0.98
     '../_base_/datasets/synthetic_multithumos_like.py',
-    '../_base_/models/cltdr_gmg_tiny.py',
 ]
 model = dict(
     input_dim=64,
@@ -16,15 +14,7 @@ model = dict(
     input_noise=0.0005,
     test_cfg=dict(pre_nms_topk=8000, max_seg_num=8000),
 )
-optim_wrapper = dict(
-    optimizer=dict(weight_decay=0.03),
-    # CLTDR-GMG's whitelist (as the cltdr_* schedules): also ConvTranspose1d weights and the
-    # GMG spectral weights w1, w2; the spectral biases b1, b2 undecayed (models.md §1)
-    paramwise_cfg=dict(extra_decay_types=('ConvTranspose1d',), decay_params=('w1', 'w2'),
-                       extra_no_decay_params=('b1', 'b2')),
-)
-# short schedule: EMA decay 0.98 instead of 0.999 (see _base_/schedules/synthetic_7e.py)
-default_hooks = dict(ema=dict(decay=0.98))
+optim_wrapper = dict(optimizer=dict(weight_decay=0.03))
 # CLTDR-GMG data switches (datasets/README.md; its THUMOS-type loader is TriDet's): no
 # crop-window widening, TriDet's grid arithmetic
 train_dataloader = dict(dataset=dict(widen_by_offset=False, grid_rule='tridet'))

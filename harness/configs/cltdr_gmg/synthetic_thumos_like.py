@@ -3,23 +3,13 @@
 # (thumos_i3d_focalloss.yaml, as the baselines' synthetic leaves use their THUMOS I3D recipes)
 # at the synthetic scale, on the shared synthetic schedule with CLTDR's THUMOS weight decay
 # (0.035). The Tables 6-11 stand-ins (synthetic_thumos_like_<variant>.py, on quality high)
-# are this file plus one switch.
+# are this file plus one switch, declared in harness/experiments/variants.py.
 _base_ = [
-    '../_base_/default_runtime.py',
-    '../_base_/schedules/synthetic_7e.py',
+    '../_base_/cltdr_synthetic.py',  # runtime, schedule, tiny model, decay whitelist, EMA 0.98
     '../_base_/datasets/synthetic_thumos_like.py',
-    '../_base_/models/cltdr_gmg_tiny.py',
 ]
 model = dict(input_dim=64, num_classes=10, max_seq_len=256)
-optim_wrapper = dict(
-    optimizer=dict(weight_decay=0.035),
-    # CLTDR-GMG's whitelist (as the cltdr_* schedules): also ConvTranspose1d weights and the
-    # GMG spectral weights w1, w2; the spectral biases b1, b2 undecayed (models.md §1)
-    paramwise_cfg=dict(extra_decay_types=('ConvTranspose1d',), decay_params=('w1', 'w2'),
-                       extra_no_decay_params=('b1', 'b2')),
-)
-# short schedule: EMA decay 0.98 instead of 0.999 (see _base_/schedules/synthetic_7e.py)
-default_hooks = dict(ema=dict(decay=0.98))
+optim_wrapper = dict(optimizer=dict(weight_decay=0.035))
 # CLTDR-GMG data switches (datasets/README.md; its THUMOS-type loader is TriDet's): no
 # crop-window widening, TriDet's grid arithmetic
 train_dataloader = dict(dataset=dict(widen_by_offset=False, grid_rule='tridet'))

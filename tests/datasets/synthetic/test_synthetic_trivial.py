@@ -11,6 +11,7 @@ import pytest
 from datasets.synthetic import trivial
 from datasets.synthetic.generator import SyntheticSpec, write_dataset
 from datasets.synthetic.presets import PRESETS
+from harness.commands.trivial_baseline import evaluate
 
 
 @pytest.mark.parametrize("preset", sorted(PRESETS))
@@ -18,7 +19,7 @@ def test_oracle_is_exactly_100_at_every_threshold(small_sets, preset):
     data = trivial.load(small_sets[preset])
     preds = trivial.oracle_predictions(data)
     assert len(preds) > 0
-    result = trivial.evaluate(data, preds)
+    result = evaluate(data, preds)
     assert result.tiou == PRESETS[preset].tiou_thresholds
     assert result.mAP == (1.0,) * len(result.tiou) and result.average_mAP == 1.0
     assert result.num_duplicate_gt == 0 and result.num_dropped_gt == 0
@@ -29,7 +30,7 @@ def test_oracle_shifted_by_a_grid_step_is_not_100(small_sets):
     data = trivial.load(small_sets["thumos-like"])
     preds = trivial.oracle_predictions(data)
     preds[["t_start", "t_end"]] += 4 * 4 / 30.0  # 4 steps late
-    assert trivial.evaluate(data, preds).mAP[-1] < 1.0
+    assert evaluate(data, preds).mAP[-1] < 1.0
 
 
 def test_runs_to_segments():
@@ -67,8 +68,8 @@ def test_trivial_baseline_beats_chance_and_is_deterministic(tmp_path):
         warnings.simplefilter("ignore")
         preds, info = trivial.trivial_predictions(data)
         again, _ = trivial.trivial_predictions(data)
-        result = trivial.evaluate(data, preds)
-        chance = trivial.evaluate(data, _chance(data))
+        result = evaluate(data, preds)
+        chance = evaluate(data, _chance(data))
     pd.testing.assert_frame_equal(preds, again)
     assert result.average_mAP > chance.average_mAP + 0.08, (result.average_mAP, chance.average_mAP)
     assert result.average_mAP < 0.9  # far from solved

@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from harness.aggregate import SUMMARY_SCHEMA, check_schema
 from harness.cli import main
+from harness.core.schemas import SUMMARY_SCHEMA, check_schema
 from harness.drift.paper import compare_with_paper, read_summary
 from harness.errors import DataError
 

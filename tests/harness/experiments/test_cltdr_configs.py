@@ -1,5 +1,5 @@
-"""CLTDR-GMG rows resolve to existing configs; each ablation leaf is the full model plus its one
-declared switch (models.md §5), at both scales."""
+"""CLTDR-GMG rows resolve to existing configs; each ablation variant is the full model plus its
+one declared switch (models.md §5), at both scales."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from harness.experiments import paper_experiment, paper_table
 from harness.experiments.paper import FULL_MODEL, VARIANT_SUFFIX
+from harness.experiments.variants import config_exists
 
 ROOT = Path(__file__).resolve().parents[3]
 CLTDR = ROOT / "harness" / "configs" / "cltdr_gmg"
@@ -29,9 +30,9 @@ def _flat(d, prefix=""):
 
 
 def _load(stem: str) -> dict:
-    from mmengine.config import Config
+    from harness.runner import load_config
 
-    return _flat(Config.fromfile(str(CLTDR / f"{stem}.py")).to_dict())
+    return _flat(load_config(CLTDR / f"{stem}.py").to_dict())
 
 
 def expected_switch(suffix: str) -> tuple[str, object]:
@@ -74,7 +75,7 @@ def test_every_cltdr_row_has_its_configs():
         cells = [c for c in paper_experiment().cells(scale) if c.row.method == FULL_MODEL]
         assert cells and all(c.kind == "run" for c in cells), [
             c.config for c in cells if c.kind != "run"]
-        assert all((ROOT / c.config).is_file() for c in cells)
+        assert all(config_exists(ROOT / c.config) for c in cells)
 
 
 def test_synthetic_ablations_run_on_the_thumos_high_stand_in():

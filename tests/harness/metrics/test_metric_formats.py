@@ -128,3 +128,49 @@ def test_parse_tiou_thresholds_exact_linspace_values():
 def test_parse_tiou_thresholds_rejects(text):
     with pytest.raises(ConfigError):
         parse_tiou_thresholds(text)
+
+
+def _random_results(rng, labels):
+    out = {}
+    for v in range(30):
+        dets = []
+        for _ in range(int(rng.integers(0, 8))):
+            s = float(rng.uniform(0, 100))
+            seg = [s, s + float(rng.uniform(0, 5))] if rng.random() < 0.9 else [int(s), int(s) + 1]
+            score = float(rng.random()) if rng.random() < 0.9 else 1
+            dets.append({"label": labels[int(rng.integers(len(labels)))], "score": score, "segment": seg})
+        out[f"video_{v}"] = dets
+    return out
+
+
+@pytest.mark.parametrize("labels", [[0, 3, 7], ["Jump", "Run"]])
+def test_fast_columns_equal_the_checked_table(labels, tmp_path):
+    """The loop-free reading of a clean file gives exactly the checked loop's table."""
+
+    import pandas as pd
+
+    from harness.metrics.formats import _checked_table, _columns_of_clean_file
+
+    results = _random_results(np.random.default_rng(0), labels)
+    fast = _columns_of_clean_file(results)
+    assert fast is not None
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"results": results}))
+    pd.testing.assert_frame_equal(load_predictions(path), _checked_table(results, path))
+
+
+@pytest.mark.parametrize("bad", [
+    {"v": [{"label": 1, "score": True, "segment": [0, 1]}]},
+    {"v": [{"label": 1.0, "score": 0.5, "segment": [0, 1]}]},
+    {"v": [{"label": 1, "score": 0.5, "segment": [0, 1, 2]}]},
+    {"v": [{"label": 1, "score": 0.5, "segment": ["0", 1]}]},
+    {"v": [{"label": 1, "score": 0.5, "segment": [2, 1]}]},
+    {"v": [{"label": 1, "segment": [0, 1]}]},
+    {"v": [[1, 0.5, [0, 1]]]},
+    {"v": {"label": 1}},
+    {"v": [{"label": 1, "score": 0.5, "segment": [0, 1]}], "w": [{"label": "a", "score": 1, "segment": [0, 1]}]},
+])
+def test_anything_unusual_goes_through_the_checks(bad):
+    from harness.metrics.formats import _columns_of_clean_file
+
+    assert _columns_of_clean_file(bad) is None
