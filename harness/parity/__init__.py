@@ -1,8 +1,18 @@
-"""Parity of harness models against vectors recorded from the official code.
+"""Parity of the harness against data recorded from the official code.
 
-``run_parity(path)`` reads a ``*_small_seed0.pt`` file (tests/golden/reference/README.md §B),
-builds the harness model of its ``model`` kind with the stored weights, re-runs the stored
-train and eval passes and compares every stored tensor within tolerance.
+``run_parity(path)`` reads a reference file and runs the check its kind needs:
+
+* a one-step file (``*_small_seed0.pt``, tests/golden/reference/README.md §B/§D): builds the
+  harness model of its ``model`` kind with the stored weights, re-runs the stored train and
+  eval passes and compares every stored tensor (dtype included) within tolerance; a missing
+  required section or an unknown one fails, and ``init_stats`` are compared with the harness
+  model's own initialisation under the file's seed;
+* a training trajectory (``kind: training_trajectory``, §F): replays part A with the harness's
+  training machinery (:mod:`harness.parity.replay`, :mod:`harness.parity.trajectory`) and
+  part B under the seed-exact switch (:mod:`harness.parity.seeded`).
+
+Every key of a file is compared or named in the report's notes as an input, a tolerance or a
+description.
 """
 
 from __future__ import annotations
