@@ -30,7 +30,7 @@ SWEEP_ARGS = --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG)
 
 TABLES := table1 table2 table3 table4 table5
 
-.PHONY: setup .venv system-deps test lint bench data check-data train sweep aggregate report \
+.PHONY: test-compile drift-portable drift-portable-update setup .venv system-deps test lint bench data check-data train sweep aggregate report \
 	$(TABLES) ablations tables diagnose drift drift-update clean distclean help
 
 help:
@@ -41,6 +41,7 @@ help:
 	@echo "make report        render EXP=$(EXP) from its aggregate (reports/build/...)"
 	@echo "make diagnose      DETAD error analysis of EXP=$(EXP) over seeds (table1-5 include it)"
 	@echo "make drift         CI check: mAP of the three methods on a small synthetic run vs results/baselines/ci.json"
+	@echo "make drift-portable  machine-independent drift layers (evaluator, inference, training steps; < 1 min)"
 	@echo "make test          run the test suite (creates .venv and installs pdflatex/chromium on first use)"
 	@echo "make train         one run: CFG=... SEED=..."
 	@echo "make sweep         every (config, seed) of EXP=$(EXP); make aggregate for its tables"
@@ -65,6 +66,10 @@ system-deps:
 
 test: $(STAMP) system-deps
 	$(PY) -m pytest -q
+
+# the inductor parity check of the torch_compile switch (minutes on a CPU; not in `make test`)
+test-compile: $(STAMP)
+	$(PY) -m pytest -q --run-compile -m compile
 
 lint: $(STAMP)
 	$(PY) -m ruff check harness models baselines datasets reports tests
@@ -117,6 +122,12 @@ diagnose: $(STAMP)
 METHODS ?=
 drift: $(STAMP)
 	$(PY) -m harness drift $(if $(METHODS),--methods $(METHODS),)
+
+drift-portable: $(STAMP)
+	$(PY) -m harness drift --portable
+
+drift-portable-update: $(STAMP)
+	$(PY) -m harness drift --portable --update
 
 drift-update: $(STAMP)
 	$(PY) -m harness drift --update $(if $(METHODS),--methods $(METHODS),)

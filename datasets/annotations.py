@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.errors import DataError
+from harness.io import DuplicateKeyError, loads_json
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,11 @@ def read_json(path: str | os.PathLike[str], what: str = "annotation file") -> di
         raise DataError(f"{path}: {what} not found")
     try:
         with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+            data = loads_json(f.read())
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}: malformed JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except DuplicateKeyError as exc:
+        raise DataError(f"{path}: malformed JSON ({exc}: the last one would silently win)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot read ({exc})") from None
     if not isinstance(data, dict):

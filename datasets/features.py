@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.errors import DataError
+from harness.io import contained
 
 FEATURE_EXTS = (".npy", ".npz", ".pt", ".pkl")
 NPZ_KEY = "feats"
@@ -46,7 +47,8 @@ def feature_path(
         ``feat_dir / (prefix + video_id + suffix + ext)`` (lexically normalised).
 
     Raises:
-        DataError: NUL byte, absolute path, or ``..`` components escaping ``feat_dir``.
+        DataError: NUL byte, absolute path, ``..`` components escaping ``feat_dir``, or a
+            symlink resolving outside it (one containment rule, :func:`harness.io.contained`).
     """
     name = f"{prefix}{video_id}{suffix}{ext}"
     if "\x00" in name:
@@ -60,7 +62,8 @@ def feature_path(
         raise DataError(
             f"{feat_dir}: video id {video_id!r} resolves outside the feature folder (refused)"
         )
-    return Path(full)
+    # the same rule for symlinks: a feature file may not point outside its folder
+    return contained(full, root, f"feature file of video {video_id!r}", DataError)
 
 
 def _safe_load_bytes(data: bytes):

@@ -36,6 +36,7 @@ class RunManifest:
             drawn in the official order, :mod:`harness.seed_exact`), else 'default'.
         code_fingerprint: hash of the sources that change numbers
             (:mod:`harness.core.fingerprint`; '' in records made before it existed).
+        torch_compile: the speed switch (``torch.compile`` arguments; None: plain PyTorch).
     """
 
     git_sha: str | None
@@ -51,6 +52,7 @@ class RunManifest:
     world_size: int = 1
     rng_order: str = "default"
     code_fingerprint: str = ""
+    torch_compile: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -110,22 +112,115 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+NUMERICS_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_CBWR",
+                "MKL_ENABLE_INSTRUCTIONS", "ATEN_CPU_CAPABILITY", "DNNL_MAX_CPU_ISA",
+                "ONEDNN_MAX_CPU_ISA", "CUBLAS_WORKSPACE_CONFIG")
+
+
+def _cpu_flags() -> str:
+    """SHA-256 of the sorted CPU feature flags (which SIMD paths the kernels may take)."""
+    import hashlib
+
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith(("flags", "Features")):
+                flags = " ".join(sorted(line.split(":", 1)[1].split()))
+                return hashlib.sha256(flags.encode()).hexdigest()[:16]
+    except OSError:
+        pass
+    return platform.machine()
+
+
+def _cpu_ids() -> str:
+    """``vendor family/model/stepping microcode`` of the first CPU (the model name alone is
+    often coarse: a VM may report just "AMD EPYC")."""
+    fields: dict[str, str] = {}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            key = key.strip()
+            if key in ("vendor_id", "cpu family", "model", "stepping", "microcode") and key not in fields:
+                fields[key] = value.strip()
+            if not line.strip() and fields:
+                break
+    except OSError:
+        return platform.processor() or platform.machine()
+    return (f"{fields.get('vendor_id', '?')} {fields.get('cpu family', '?')}/{fields.get('model', '?')}/"
+            f"{fields.get('stepping', '?')} {fields.get('microcode', '')}").strip()
+
+
+_BUILD_KEYS = ("BLAS_INFO", "LAPACK_INFO", "USE_MKL", "USE_MKLDNN", "USE_OPENMP", "TORCH_VERSION",
+               "CXX_COMPILER")
+
+
+def _torch_build() -> dict[str, str]:
+    """The BLAS / LAPACK / MKL / oneDNN / OpenMP parts of ``torch.__config__.show()``."""
+    import torch
+
+    out = {}
+    for line in torch.__config__.show().splitlines():
+        text = line.strip().lstrip("- ").strip()
+        if text.startswith("Build settings:"):
+            for item in text.removeprefix("Build settings:").split(","):
+                key, _, value = item.strip().partition("=")
+                if key in _BUILD_KEYS:
+                    out[key] = value.strip()
+        elif text.startswith(("Intel(R) oneAPI Math Kernel Library", "Intel(R) MKL-DNN", "OpenMP",
+                              "CPU capability usage", "LAPACK is enabled")):
+            out[text.split(" Version")[0].split(" v")[0][:40]] = text[:160]
+    return out
+
+
+def _numpy_blas() -> str:
+    import numpy as np
+
+    try:
+        deps = np.show_config(mode="dicts").get("Build Dependencies", {})  # type: ignore[union-attr]
+        blas = deps.get("blas", {})
+        return f"{blas.get('name', '?')} {blas.get('version', '?')}"
+    except Exception:  # numpy's config API differs between versions
+        return "unknown"
+
+
+def numerics_info() -> dict[str, Any]:
+    """Everything that decides the floating-point results of a CPU run: the exact CPU model
+    and its feature flags, torch's CPU capability, BLAS/LAPACK/oneDNN/OpenMP builds, numpy's
+    BLAS, library versions, intra- and inter-op threads and the environment variables that
+    select kernels. Two set-ups with the same key give bit-identical runs; the coarse CPU name
+    ("AMD EPYC") does not identify the numerics."""
+    import torch
+
+    capability = getattr(getattr(torch.backends, "cpu", None), "get_cpu_capability", lambda: "?")()
+    return {
+        "cpu_model": _cpu_model(),
+        "cpu_ids": _cpu_ids(),
+        "cpu_flags": _cpu_flags(),
+        "cpu_capability": str(capability),
+        "torch_build": _torch_build(),
+        "numpy_blas": _numpy_blas(),
+        "versions": library_versions(),
+        "torch_threads": torch.get_num_threads(),
+        "interop_threads": torch.get_num_interop_threads(),
+        "env": {k: os.environ[k] for k in NUMERICS_ENV if k in os.environ},
+        "device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu",
+    }
+
+
+def numerics_key(info: dict[str, Any] | None = None) -> str:
+    """SHA-256 (16 hex digits) of :func:`numerics_info`: the key that selects exact comparison."""
+    import hashlib
+    import json
+
+    info = numerics_info() if info is None else info
+    return hashlib.sha256(json.dumps(info, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def _memory_gib() -> float | None:
     try:
         pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
         return None
     return round(pages * size / 2**30, 1)
-
-
-def _gemm_backend() -> str:
-    """The CPU fast paths' GEMM library (``models.layers.onednn``; results differ by rounding)."""
-    try:
-        from models.layers.onednn import use_onednn
-
-        return "onednn" if use_onednn() else "mkl"
-    except (ImportError, ValueError) as exc:  # a bad TAL_GEMM_BACKEND fails at the first layer
-        return f"unknown ({exc})"
 
 
 def hardware_info() -> tuple[str, dict[str, Any]]:
@@ -139,15 +234,21 @@ def hardware_info() -> tuple[str, dict[str, Any]]:
         "memory_gib": _memory_gib(),
         "platform": platform.platform(),
         "gpu_count": torch.cuda.device_count() if torch.cuda.is_available() else 0,
-        "cpu_gemm_backend": _gemm_backend(),
     }
+    hw["numerics"] = numerics_info()
+    hw["numerics_key"] = numerics_key(hw["numerics"])
     device = torch.cuda.get_device_name(0) if hw["gpu_count"] else "cpu"
     return device, hw
 
 
-def collect_manifest(*, config_hash: str, seed: int | None, repo: Path = REPO_ROOT,
-                     rng_order: str = "default") -> RunManifest:
-    """The manifest of the current process."""
+def collect_manifest(
+    *, config_hash: str, seed: int | None, repo: Path = REPO_ROOT, torch_compile: Any = None,
+    rng_order: str = "default",
+) -> RunManifest:
+    """The manifest of the current process (``torch_compile``: the config's speed switch;
+    ``rng_order``: 'official' under ``seed_exact``)."""
+    from models.detectors.compile import compile_options  # local: imports torch (instant CLI)
+
     sha, dirty = git_state(repo)
     device, hw = hardware_info()
     return RunManifest(
@@ -164,6 +265,7 @@ def collect_manifest(*, config_hash: str, seed: int | None, repo: Path = REPO_RO
         world_size=_world_size(),
         rng_order=rng_order,
         code_fingerprint=_fingerprint(repo),
+        torch_compile=compile_options(torch_compile),
     )
 
 

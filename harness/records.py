@@ -8,7 +8,6 @@ it is never the result. All mAP values are fractions.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import asdict, dataclass, field, replace
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.core.schemas import CURVE_SELECTION, RESULT_SELECTION
-from harness.io import atomic_write_json
+from harness.io import atomic_write_json, loads_json
 from harness.manifest import RunManifest
 
 SCHEMA_VERSION = 1
@@ -135,7 +134,7 @@ class RunRecord:
 
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> RunRecord:
-        return cls.from_json(json.loads(Path(path).read_text()))
+        return cls.from_json(loads_json(Path(path).read_text()))
 
 
 def describe_data(cfg) -> tuple[str, str, str | None]:

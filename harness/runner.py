@@ -8,6 +8,11 @@ resolved config (``config.py``) and its hash (``config_hash.txt``) are written i
 The **experiment hash** is the SHA-256 of the canonical JSON of the config after overrides,
 data root and AMP, *before* the run-specific keys are added: one config run with seeds 0-4
 gives one hash, and any change to what is trained or evaluated changes it.
+
+The **speed switch** is the top-level key ``torch_compile`` (absent/False: plain PyTorch;
+True or a dict of ``torch.compile`` arguments: the detector's network compiled after the
+runner has built it, :mod:`models.detectors.compile`). It is part of the hashed config, so a
+compiled run never shares a hash with a plain one, and the run manifest records it.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.config_keys import CONVENTION_KEYS, check_model_keys, check_override_keys, runner_keys
 from harness.errors import ConfigError
 from harness.experiments.variants import resolve_config
 
@@ -28,6 +34,7 @@ RUNS_ROOT = Path("results") / "runs"
 RUN_SPECIFIC_KEYS = ("work_dir", "randomness", "launcher", "resume", "load_from", "experiment_name")
 CONFIG_DUMP = "config.py"
 HASH_FILE = "config_hash.txt"
+COMPILE_KEY = "torch_compile"  # the speed switch (see the module docstring)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -113,10 +120,13 @@ def load_config(
     if variant:
         cfg.merge_from_dict(variant)
     if overrides:
+        top_level = set(cfg.keys()) | set(RUN_SPECIFIC_KEYS) | runner_keys() | CONVENTION_KEYS
         try:
             cfg.merge_from_dict(dict(overrides))
         except Exception as exc:
             raise ConfigError(f"{path}: bad --cfg-options ({_one_line(exc)})") from exc
+        check_override_keys(top_level, cfg, dict(overrides), str(path))
+    check_model_keys(cfg, str(path))
     if data_root is not None:
         import datasets
 
@@ -214,6 +224,15 @@ def resolve_run_config(
             raise ConfigError("seed_exact = True trains in one process (the official order); "
                               "drop --launcher pytorch")
         apply_seed_exact(cfg)
+    init_from = cfg.get("load_from")
+    if init_from:
+        if resume_from is not None:
+            raise ConfigError(f"{config}: load_from={init_from} and --resume both given; --resume "
+                              "continues the run's own checkpoint, load_from starts a new run from weights")
+        cfg.load_from_sha256 = _load_from_digest(str(init_from))  # hashed: other weights, other run
+    from models.detectors.compile import compile_options  # local: imports torch (instant CLI)
+
+    compile_options(cfg.get(COMPILE_KEY), f"{config}: {COMPILE_KEY}")  # one-line error early
     config_hash = experiment_hash(cfg)
     work = Path(work_dir) if work_dir is not None else default_work_dir(config, seed)
     model, stem = config_identity(config)
@@ -222,7 +241,7 @@ def resolve_run_config(
     cfg.experiment_name = f"{stem}_seed{seed}_{uuid.uuid4().hex[:8]}"
     _apply_launcher(cfg, launcher)
     cfg.resume = resume_from is not None
-    cfg.load_from = str(resume_from) if resume_from is not None else None
+    cfg.load_from = str(resume_from) if resume_from is not None else (str(init_from) if init_from else None)
     return ResolvedConfig(
         cfg=cfg,
         config_path=Path(config),
@@ -232,6 +251,32 @@ def resolve_run_config(
         seed=seed,
         work_dir=work,
     )
+
+
+def _load_from_digest(path: str) -> str:
+    """SHA-256 of a ``load_from`` file; ConfigError when it is not a local file."""
+    from harness.checkpoint import sha256_file
+
+    if "://" in path:
+        raise ConfigError(f"load_from={path}: only local files are supported")
+    if not Path(path).is_file():
+        raise ConfigError(f"load_from={path}: file not found")
+    return sha256_file(path)
+
+
+def check_load_from(runner, path: str) -> None:
+    """Refuse a ``load_from`` file before training when it cannot start this model: unreadable,
+    refused by a weights-only load (not recorded by its run), or weights of another model."""
+    from harness.checkpoint import is_recorded, strip_prefix, torch_load, weights_mismatch
+    from harness.hooks.ema import bare_model
+
+    checkpoint = torch_load(path, map_location="cpu", trusted=is_recorded(path))
+    state = checkpoint.get("state_dict", checkpoint) if isinstance(checkpoint, dict) else None
+    if not isinstance(state, dict):
+        raise ConfigError(f"load_from={path}: holds no state_dict")
+    why = weights_mismatch(bare_model(runner), strip_prefix(state))
+    if why is not None:
+        raise ConfigError(f"load_from={path}: {why}")
 
 
 def _init_cpu_process_group() -> None:
@@ -250,13 +295,12 @@ def runner_from_resolved(resolved: ResolvedConfig):
     from mmengine.dist import is_main_process
     from mmengine.runner import Runner
 
-    from harness.checkpoint import register_local_loader, trust_directory
+    from harness.checkpoint import register_local_loader
     from harness.io import atomic_write_text
 
     if resolved.cfg.get("launcher", "none") == "pytorch" and not torch.cuda.is_available():
         _init_cpu_process_group()
     resolved.work_dir.mkdir(parents=True, exist_ok=True)
-    trust_directory(resolved.work_dir)
     register_local_loader()
     text = resolved.cfg.pretty_text  # rendered once; the runner's copies reuse it
     try:
@@ -265,6 +309,15 @@ def runner_from_resolved(resolved: ResolvedConfig):
         raise ConfigError(
             f"{resolved.config_path}: cannot build the runner ({_one_line(exc)})"
         ) from exc
+    if resolved.cfg.get("load_from") and not resolved.cfg.get("resume"):
+        check_load_from(runner, str(resolved.cfg.load_from))
+    if resolved.cfg.get(COMPILE_KEY):
+        from mmengine.model import is_model_wrapper
+
+        from models.detectors.compile import enable_compile
+
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        enable_compile(model, resolved.cfg.get(COMPILE_KEY))  # before hooks copy it (EMA)
     # official: use_deterministic_algorithms(True, warn_only=True) (mmengine sets strict mode)
     torch.use_deterministic_algorithms(True, warn_only=True)
     if is_main_process():

@@ -8,7 +8,6 @@ except the optional run details of :mod:`reports.runinfo`).
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandas as pd
 
 from harness.core.schemas import COMPARISON_SCHEMA, PROBLEM_SCHEMA, RUN_SCHEMA, SUMMARY_SCHEMA
 from harness.errors import DataError
+from harness.io import loads_json
 
 FILES = {
     "runs": RUN_SCHEMA, "summary": SUMMARY_SCHEMA, "comparisons": COMPARISON_SCHEMA,
@@ -112,8 +112,8 @@ def load_frames(folder: Path) -> AggregateFrames:
         if not (folder / name).is_file():
             raise DataError(f"{folder / name}: missing (run `python -m harness aggregate` first)")
     try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        meta = loads_json((folder / "meta.json").read_text(encoding="utf-8"))
+    except ValueError as exc:  # invalid JSON, bad encoding or a duplicated key
         raise DataError(f"{folder / 'meta.json'}: not valid JSON ({exc.__class__.__name__})") from exc
     if not isinstance(meta, dict):
         raise DataError(f"{folder / 'meta.json'}: expected a JSON object")

@@ -9,13 +9,14 @@ Missing or unreadable records are skipped: a report never needs them.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from harness.io import loads_json
 
 RECORD = "record.json"
 
@@ -78,7 +79,7 @@ def _class_ap(record: dict[str, Any]) -> dict[str, float]:
 def read_run(path: Path, run_name: str, seed: int) -> RunInfo | None:
     """The :class:`RunInfo` of one record, None when it is missing or unreadable."""
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        record = loads_json(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(record, dict):
@@ -108,7 +109,7 @@ def load_run_infos(runs: pd.DataFrame, results: Path | None) -> dict[tuple[str, 
         if not path.is_file():
             continue
         try:
-            record_hash = json.loads(path.read_text(encoding="utf-8")).get("config_hash")
+            record_hash = loads_json(path.read_text(encoding="utf-8")).get("config_hash")
         except (OSError, ValueError, AttributeError):
             continue
         if record_hash != config_hash:

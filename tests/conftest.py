@@ -10,6 +10,21 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "reference"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--run-compile", action="store_true",
+                     help="also run the tests marked 'compile' (inductor builds; many minutes on CPU)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-compile"):
+        return
+    skip = pytest.mark.skip(reason="inductor compile test: run `make test-compile` "
+                                   "(pytest --run-compile), minutes on a CPU")
+    for item in items:
+        if "compile" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def golden() -> Path:
     """Folder of reference data produced by the official implementations."""

@@ -13,8 +13,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARIES = ("models", "baselines", "datasets", "reports")
 KERNEL = ("harness.registry", "harness.errors", "harness.io", "harness.core")
@@ -92,11 +90,6 @@ def test_kernel_imports_neither_application_nor_libraries():
     assert not bad, "the kernel imports outside itself:\n" + "\n".join(bad)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="models/cltdr_gmg imports baselines.tridet until issue 15's model side (helper 15m) "
-    "moves the TriDet pieces into models/; remove this marker after that merge",
-)
 def test_models_never_import_baselines():
     bad = violations(files_of("models"), lambda name: not within(name, ("baselines",)))
     assert not bad, "models/ imports baselines/:\n" + "\n".join(bad)

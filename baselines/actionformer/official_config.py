@@ -12,7 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness.errors import ConfigError
-from models.detectors.official_cfg import TEST_DEFAULTS, TRAIN_DEFAULTS, merge_section
+from models.detectors.official_cfg import (
+    TEST_DEFAULTS,
+    TRAIN_DEFAULTS,
+    check_model_section,
+    merge_section,
+)
 
 __all__ = ["MODEL_DEFAULTS", "REQUIRED_KEYS", "TEST_DEFAULTS", "TRAIN_DEFAULTS",
            "check_official_model", "merge_section"]
@@ -41,31 +46,17 @@ MODEL_DEFAULTS: dict[str, Any] = {
 }
 REQUIRED_KEYS = ("input_dim", "num_classes", "max_seq_len")
 
+
 def check_official_model(cfg: Mapping[str, Any]) -> dict[str, Any]:
     """Validate an official ``model`` dict; return it with defaults filled in (not nested cfgs).
 
     Raises:
         ConfigError: unknown or missing keys, or options the harness does not implement.
     """
-    allowed = set(MODEL_DEFAULTS) | set(REQUIRED_KEYS) | {"train_cfg", "test_cfg"}
-    unknown = sorted(set(cfg) - allowed)
-    if unknown:
-        raise ConfigError(f"ActionFormer model config: unknown keys {unknown}")
-    missing = [k for k in REQUIRED_KEYS if cfg.get(k) is None]
-    if missing:
-        raise ConfigError(f"ActionFormer model config: missing {missing} (dataset numbers)")
-    out = {**MODEL_DEFAULTS, **dict(cfg)}
-    if out["backbone_type"] != "convTransformer":
-        raise ConfigError(
-            f"ActionFormer backbone_type {out['backbone_type']!r} is not implemented "
-            "(only 'convTransformer')"
-        )
-    if out["fpn_type"] != "identity":
-        raise ConfigError(
-            f"ActionFormer fpn_type {out['fpn_type']!r} is not implemented (only 'identity')"
-        )
-    if out["use_rel_pe"]:
-        raise ConfigError("ActionFormer use_rel_pe=True is not implemented (no official config uses it)")
+    out = check_model_section(
+        cfg, name="ActionFormer", defaults=MODEL_DEFAULTS, required=REQUIRED_KEYS,
+        only={"backbone_type": "convTransformer", "fpn_type": "identity", "use_rel_pe": False},
+    )
     if isinstance(out["input_dim"], (list, tuple)) or isinstance(out["embd_dim"], (list, tuple)):
         raise ConfigError("ActionFormer multi-stream input_dim/embd_dim lists are not implemented")
     return out

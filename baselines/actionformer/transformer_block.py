@@ -5,12 +5,9 @@ from __future__ import annotations
 from torch import Tensor, nn
 
 from harness.registry import MODELS
-from models.layers.drop_path import AffineDropPath, add_drop_path
-from models.layers.fast_conv import max_pool_time
-from models.layers.fused_linear import conv1x1_gelu
+from models.layers.drop_path import AffineDropPath
 from models.layers.layer_norm import LayerNorm1d
 from models.layers.local_attention import LocalMaskedMHA
-from models.layers.masked_conv import apply_mask, conv1x1
 
 
 @MODELS.register_module()
@@ -70,18 +67,6 @@ class TransformerBlock(nn.Module):
             self.drop_path_attn = nn.Identity()
             self.drop_path_mlp = nn.Identity()
 
-    def _mlp(self, x: Tensor) -> Tensor:
-        """The ``mlp`` Sequential: 1×1 convs as matrix products (GELU fused at inference). [B, C, T]."""
-        h = self.mlp[2](conv1x1_gelu(x, self.mlp[0]))  # [B, 4C, T]
-        return self.mlp[4](conv1x1(h, self.mlp[3]))  # [B, C, T]
-
-    def _skip(self, x: Tensor) -> Tensor:
-        """``pool_skip`` (max pool or identity), keeping time-major inputs time-major."""
-        pool = self.pool_skip
-        if isinstance(pool, nn.MaxPool1d):
-            return max_pool_time(x, int(pool.kernel_size), int(pool.stride), int(pool.padding))
-        return x
-
     def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
         """Args:
             x: float [B, C, T]; mask: bool [B, 1, T].
@@ -90,7 +75,7 @@ class TransformerBlock(nn.Module):
             (float [B, C, T/stride], bool [B, 1, T/stride]).
         """
         out, out_mask = self.attn(self.ln1(x), mask)  # [B, C, T'], [B, 1, T']
-        out = add_drop_path(apply_mask(self._skip(x), out_mask), self.drop_path_attn, out)
-        mlp = apply_mask(self._mlp(self.ln2(out)), out_mask)  # [B, C, T']
-        out = add_drop_path(out, self.drop_path_mlp, mlp)  # [B, C, T']
+        out_mask_float = out_mask.to(out.dtype)  # [B, 1, T']
+        out = self.pool_skip(x) * out_mask_float + self.drop_path_attn(out)  # [B, C, T']
+        out = out + self.drop_path_mlp(self.mlp(self.ln2(out)) * out_mask_float)  # FFN
         return out, out_mask

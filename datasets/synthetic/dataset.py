@@ -32,8 +32,7 @@ def ensure_synthetic(spec: SyntheticSpec, data_root: str) -> dict:
     try:
         status, manifest = write_dataset(spec, data_root, force=False)
     except DataError as exc:
-        raise DataError(f"{exc} (SyntheticTALDataset: point data_root elsewhere, e.g. "
-                        f"results/data/synthetic/{spec.preset}-{spec.quality})") from None
+        raise DataError(f"{exc} (SyntheticTALDataset data_root)") from None
     if status != "exists":
         print_log(f"generated synthetic {spec.preset}/{spec.quality} seed {spec.seed} in {data_root}",
                   logger="current", level=logging.INFO)

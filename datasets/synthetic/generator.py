@@ -38,11 +38,13 @@ from datasets.synthetic.presets import (
 from datasets.synthetic.scores import video_scores
 from datasets.synthetic.storage import (
     MANIFEST,
+    changed_files,
     describe,
     folder_lock,
+    foreign_entries,
     identity,
     is_empty_dir,
-    missing_files,
+    listing,
     new_temp_dir,
     publish,
     read_manifest,
@@ -253,18 +255,32 @@ def write_dataset(
     """
     out = Path(out)
     want = spec.identity()
+    if out.exists() and not out.is_dir():
+        raise DataError(f"{out}: is a file, not a folder; choose another folder for the dataset")
+    if any(p.is_file() for p in out.parents if p != Path(".")):
+        raise DataError(f"{out}: lies under a file, not a folder; choose another folder for the dataset")
     with folder_lock(out):
         status = "created"
         if out.exists() and not is_empty_dir(out):
-            have = read_manifest(out) if out.is_dir() else None
-            if have is not None and identity(have) == want and not missing_files(out, have):
+            have = read_manifest(out)
+            changed = changed_files(out, have) if have is not None else []
+            if have is not None and identity(have) == want and not changed:
                 return "exists", have
+            foreign = foreign_entries(out, have)
+            what = ("no manifest.json" if have is None else
+                    f"{describe(identity(have))}, changed: {listing(changed)}" if identity(have) == want else
+                    describe(identity(have)))
+            if foreign:
+                raise DataError(
+                    f"{out}: holds files the harness did not write ({listing(foreign)}); "
+                    f"refusing to replace it{' even with --force' if force else ''} "
+                    f"({what}); choose another folder")
             if not force:
-                what = ("no manifest.json" if have is None else
-                        f"{describe(identity(have))}, files missing" if identity(have) == want else
-                        describe(identity(have)))
-                raise DataError(f"{out}: holds another dataset ({what}), not {describe(want)}; "
-                                "use --force to replace it or choose another folder")
+                raise DataError(
+                    f"{out}: holds another dataset ({what}), not {describe(want)}; regenerate it with "
+                    f"`python -m harness make-data synthetic --preset {spec.preset} --quality {spec.quality} "
+                    f"--seed {spec.seed} --out {out} --force` (replaces only files the harness wrote) "
+                    "or choose another folder")
             status = "replaced"
         tmp = new_temp_dir(out)
         try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import secrets
 import shutil
@@ -16,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from harness.errors import DataError
+from harness.io import loads_json
 
 MANIFEST = "manifest.json"
 IDENTITY_KEYS = ("preset", "quality", "seed", "generator_version", "num_train", "num_test")
@@ -27,8 +27,8 @@ def read_manifest(folder: Path) -> dict | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = loads_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # invalid JSON or a duplicated key
         raise DataError(f"{path}: unreadable manifest ({exc})") from None
     if not isinstance(data, dict):
         raise DataError(f"{path}: manifest is not a JSON object")
@@ -47,14 +47,48 @@ def describe(ident: dict) -> str:
     )
 
 
-def missing_files(folder: Path, manifest: dict) -> list[str]:
-    """Files the manifest lists that are absent or have another size (cheap check, no hashing)."""
-    bad = []
-    for rel, info in (manifest.get("files") or {}).items():
+HARNESS_FILES = ("annotations.json", "video_scores.json", MANIFEST)
+HARNESS_DIRS = ("features",)
+
+
+def foreign_entries(folder: Path, manifest: dict | None) -> list[str]:
+    """Entries of ``folder`` the harness did not write: anything not listed in its manifest
+    (only ``features/*.npy``, ``annotations.json``, ``video_scores.json`` can be listed) and
+    not the manifest itself. ``--force`` may replace a folder only when this is empty."""
+    listed = set((manifest or {}).get("files") or {}) if manifest is not None else set()
+    owned = {rel for rel in listed
+             if rel in HARNESS_FILES or (rel.startswith("features/") and rel.endswith(".npy")
+                                         and rel.count("/") == 1)}
+    if manifest is not None:
+        owned.add(MANIFEST)
+    out = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_dir() and not p.is_symlink() and rel in HARNESS_DIRS:
+            continue
+        if p.is_symlink() or not p.is_file() or rel not in owned:
+            if p.is_dir() and not p.is_symlink() and any(p.iterdir()):
+                continue  # a non-empty foreign folder: its files are listed instead
+            out.append(rel + ("/" if p.is_dir() else ""))
+    return out
+
+
+def changed_files(folder: Path, manifest: dict) -> list[str]:
+    """Files the manifest lists that are absent or have another size, with the reason."""
+    out = []
+    for rel, info in sorted((manifest.get("files") or {}).items()):
         p = folder / rel
-        if not p.is_file() or p.stat().st_size != info.get("bytes"):
-            bad.append(rel)
-    return bad
+        if not p.is_file():
+            out.append(f"{rel} (missing)")
+        elif p.stat().st_size != info.get("bytes"):
+            out.append(f"{rel} ({p.stat().st_size} bytes, manifest says {info.get('bytes')})")
+    return out
+
+
+def listing(items: list[str], limit: int = 5) -> str:
+    """``a, b, c and 4 more``."""
+    head = ", ".join(items[:limit])
+    return head + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def is_empty_dir(folder: Path) -> bool:

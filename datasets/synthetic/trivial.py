@@ -14,7 +14,6 @@ scores them (``python -m harness trivial-baseline``).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from scipy.special import log_softmax
 
 from datasets.annotations import VideoAnnotation, label_map, load_annotations
 from harness.errors import DataError
+from harness.io import loads_json
 
 L2 = 1e-3  # weight decay of the logistic regression (on the mean loss)
 MAX_ITER = 300
@@ -70,7 +70,7 @@ def load(root: str | Path) -> SyntheticData:
     mf = root / "manifest.json"
     if not mf.is_file():
         raise DataError(f"{root}: no manifest.json (not a synthetic dataset; run make-data first)")
-    manifest = json.loads(mf.read_text(encoding="utf-8"))
+    manifest = loads_json(mf.read_text(encoding="utf-8"))
     videos = load_annotations(root / "annotations.json")
     return SyntheticData(
         root, manifest, tuple(videos), label_map(videos, str(root / "annotations.json")),

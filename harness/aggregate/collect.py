@@ -20,7 +20,7 @@ from harness.experiments.schema import Cell
 from harness.manifest import REPO_ROOT
 from harness.records import RunRecord
 from harness.sweep.plan import cell_hash
-from harness.sweep.state import RECORD, read_record, seed_dirs
+from harness.sweep.state import RECORD, read_record, record_problem, seed_dirs
 
 
 @dataclass
@@ -100,12 +100,8 @@ def collect_cell(cell: Cell, results: Path, problems: Problems,
         record, why = read_record(path)
         if record is None:
             problems.add(path, "corrupt", why)
-        elif record.status != "ok":
-            problems.add(path, "failed", record.error or "status failed")
-        elif record.seed != seed:
-            problems.add(path, "foreign", f"record of seed {record.seed} in folder seed{seed}")
-        elif record.average_mAP is None or not record.mAP:
-            problems.add(path, "corrupt", "ok record without results")
+        elif (bad := record_problem(record, seed)) is not None:  # the sweep's rule too
+            problems.add(path, *bad)
         else:
             candidates[seed] = (folder, record)
     if not candidates:

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.aggregate import AggregateOptions, aggregate, write_tables
     from harness.errors import ConfigError
     from harness.experiments import load_experiment
+    from harness.io import contained, ensure_output_dir
     from harness.sweep.plan import parse_seeds, resolve_data_root
 
     if not 0 < args.confidence < 1:
@@ -64,9 +65,15 @@ def run(args: argparse.Namespace) -> int:
         bootstrap_samples=max(0, args.bootstrap), bootstrap_seed=args.bootstrap_seed,
         confidence=args.confidence, seeds=parse_seeds(args.seeds) if args.seeds else None,
     )
+    if not Path(args.results).is_dir():
+        from harness.errors import DataError
+
+        raise DataError(f"{args.results}: results folder does not exist (or is not a folder); "
+                        "run `python -m harness sweep` first or pass --results")
     data_root = resolve_data_root(args.data_root, args.scale)
     result = aggregate(experiment, args.scale, Path(args.results), options, data_root=data_root)
-    out_dir = Path(args.out) / f"{experiment.name}-{args.scale}"
+    out_dir = contained(Path(args.out) / f"{experiment.name}-{args.scale}", args.out, "tables folder")
+    ensure_output_dir(out_dir, "tables folder")
     written = write_tables(result, out_dir)
     console = Console()
     _print(result, console)

@@ -116,6 +116,12 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"{args.config}: cannot load config ({' '.join(str(exc).split())})") from None
     cfg.merge_from_dict(variant)
     if args.data_root is not None:
+        from pathlib import Path
+
+        if not Path(args.data_root).is_dir():
+            raise ConfigError(
+                f"{args.data_root}: --data-root does not exist (or is not a folder); check-data "
+                "checks data and never creates it (`python -m harness make-data synthetic ... --out DIR` does)")
         datasets.override_data_root(cfg, args.data_root)
     targets = _dataset_cfgs(cfg, args.split)
     if not targets:

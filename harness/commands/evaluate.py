@@ -57,8 +57,23 @@ def _print_table(result, per_class: bool) -> None:
         f"videos, {result.num_predictions} predictions; ignored predictions "
         f"{result.num_ignored_predictions}; GT dropped: {result.num_dropped_gt} inverted, "
         f"{result.num_duplicate_gt} duplicate, {result.num_zero_length_gt} zero-length, "
-        f"{result.num_excluded_gt} excluded; dedup {'on' if result.gt_dedup else 'off'}"
+        f"{result.num_excluded_gt} excluded; dedup {'on' if result.gt_dedup else 'off'}; "
+        f"{result.num_predictions_without_gt_video} predictions on videos without GT "
+        "(false positives, official rule)"
     )
+
+
+def check_overlap(gt, pred, args: argparse.Namespace) -> None:
+    """An empty ``results`` or a subset no predicted video belongs to is an error, not 0.00."""
+    from harness.errors import DataError
+
+    if len(pred) == 0:
+        raise DataError(f"{args.predictions}: 'results' holds no detections; nothing to evaluate")
+    gt_videos, pred_videos = set(gt["video_id"]), set(pred["video_id"])
+    if not gt_videos & pred_videos:
+        raise DataError(
+            f"{args.predictions}: none of its {len(pred_videos)} videos belongs to subset "
+            f"{args.subset!r} of {args.ground_truth} ({len(gt_videos)} videos); wrong --subset?")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -78,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         gt = load_ground_truth(args.ground_truth, args.subset)
         pred = load_predictions(args.predictions)
+        check_overlap(gt, pred, args)
         result = evaluate_detection(
             gt, pred, thresholds, gt_dedup=not args.no_gt_dedup,
             drop_zero_length_gt=not args.keep_zero_length_gt,

@@ -21,7 +21,6 @@ The last line printed is the path of ``detections.json``.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 NAME = "infer"
@@ -52,7 +51,9 @@ def class_names(source: str | None, num_classes: int) -> list[str]:
     if source is None or not Path(source).is_file():
         return names
     try:
-        data = json.loads(Path(source).read_text(encoding="utf-8"))
+        from harness.io import loads_json
+
+        data = loads_json(Path(source).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DataError(f"{source}: cannot read class names ({exc})") from None
     if isinstance(data, list):

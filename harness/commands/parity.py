@@ -26,6 +26,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", dest="data_dir", default=None,
                    help="trajectory part B: the synthetic thumos-like/mid seed-0 data folder "
                         "(default: generated into a temporary folder)")
+    p.add_argument("--compile", action="store_true",
+                   help="run with the speed switch on (torch.compile of the network, as torch_compile=True)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,12 +48,13 @@ def run(args: argparse.Namespace) -> int:
         torch.backends.cudnn.allow_tf32 = False
         torch.backends.cuda.matmul.allow_tf32 = False
     parts = ("A", "B") if args.part == "all" else (args.part,)
-    report = run_parity(args.file, args.device, parts=parts, recipe=args.recipe,
-                        data_dir=args.data_dir)
+    report = run_parity(args.file, args.device, torch_compile=args.compile or None, parts=parts,
+                        recipe=args.recipe, data_dir=args.data_dir)
     if args.json_out:
         atomic_write_json(args.json_out, report.to_json())
     console = Console() if sys.stdout.isatty() else Console(width=150)
-    table = Table(title=f"parity: {report.kind} on {args.device} vs {args.file}")
+    mode = " (torch_compile)" if args.compile else ""
+    table = Table(title=f"parity: {report.kind} on {args.device}{mode} vs {args.file}")
     table.add_column("tensor", no_wrap=True)
     table.add_column("max abs err", justify="right")
     table.add_column("max rel err", justify="right")

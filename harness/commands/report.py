@@ -110,8 +110,14 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--format: expected a comma-separated subset of {', '.join(FORMATS)}, "
                           f"got {args.format!r}")
     console = Console(stderr=True)
+    from harness.io import contained, ensure_output_dir
+
     experiment = load_experiment(args.experiment)
-    folder = aggregate_dir(Path(args.tables), experiment.name, args.scale)
+    out = Path(args.out) if args.out else contained(
+        DEFAULT_OUT / f"{experiment.name}-{args.scale}", DEFAULT_OUT, "report folder")
+    ensure_output_dir(out, "report folder")
+    folder = contained(aggregate_dir(Path(args.tables), experiment.name, args.scale), args.tables,
+                       "tables folder")
     _ensure_aggregate(experiment, args, folder, console)
     frames = load_frames(folder)
     params = []
@@ -133,7 +139,6 @@ def run(args: argparse.Namespace) -> int:
         console.print(banner)
     sha, dirty = git_state()
     commit = (sha[:12] + (" (dirty)" if dirty else "")) if sha else "unknown"
-    out = Path(args.out) if args.out else DEFAULT_OUT / f"{experiment.name}-{args.scale}"
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("rendering", total=1)

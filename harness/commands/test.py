@@ -1,9 +1,10 @@
 """``python -m harness test CONFIG --checkpoint CKPT``: evaluate a checkpoint on the test split.
 
 - A harness checkpoint (``epoch_<k>.pth`` of a run): its EMA weights (``state_dict_ema``) are
-  evaluated. It is unpickled in full only when it lies under ``results/runs/`` or ``--trust``
-  is given; otherwise it is loaded with ``weights_only=True`` (and mmengine's extra objects
-  make that fail with a one-line error).
+  evaluated. It is unpickled in full only when its SHA-256 is the one its run recorded in
+  ``checkpoints.json`` (trust by identity, not by location) or ``--trust`` is given (a warning
+  names the file); otherwise it is loaded with ``weights_only=True`` (and mmengine's extra
+  objects make that fail with a one-line error).
 - ``--official``: an official ActionFormer/TriDet release (``state_dict_ema``, keys with
   ``module.``), always loaded with ``weights_only=True``.
 
@@ -39,26 +40,30 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def load_weights(path: Path, *, official: bool, trust: bool) -> tuple[dict, str]:
     """(state dict, source key) to evaluate; see the module docstring for the trust rule."""
-    from harness.checkpoint import load_external_weights, select_weights, torch_load
-    from harness.runner import RUNS_ROOT
+    import sys
+
+    from harness.checkpoint import is_recorded, load_external_weights, select_weights, torch_load
 
     if official:
         return load_external_weights(path)
-    trusted = trust or path.resolve().is_relative_to(RUNS_ROOT.resolve())
+    trusted = is_recorded(path)
+    if trust and not trusted:
+        print(f"warning: --trust: unpickling {path} in full; this runs any code the file holds",
+              file=sys.stderr)
+        trusted = True
     return select_weights(torch_load(path, map_location="cpu", trusted=trusted))
 
 
 def _load_into_model(runner, weights: dict, path: Path) -> None:
+    from harness.checkpoint import weights_mismatch
     from harness.errors import ConfigError
     from harness.hooks.ema import bare_model
 
     model = bare_model(runner)
-    missing, unexpected = model.load_state_dict(weights, strict=False)
-    if missing or unexpected:
-        raise ConfigError(
-            f"{path}: weights do not fit the config's model: {len(missing)} missing "
-            f"(e.g. {missing[:3]}), {len(unexpected)} unexpected (e.g. {unexpected[:3]})"
-        )
+    why = weights_mismatch(model, weights)
+    if why is not None:
+        raise ConfigError(f"{path}: {why}; does it belong to this config?")
+    model.load_state_dict(weights, strict=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,9 +80,12 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.time()
     ckpt = Path(args.checkpoint)
-    weights, source_key = load_weights(ckpt, official=args.official, trust=args.trust)
+    from harness.io import ensure_output_dir
+
     model, stem = config_identity(args.config)
     work_dir = Path(args.work_dir) if args.work_dir else RUNS_ROOT / model / stem / "test" / ckpt.stem
+    ensure_output_dir(work_dir, "work dir")
+    weights, source_key = load_weights(ckpt, official=args.official, trust=args.trust)
     resolved = resolve_run_config(
         args.config, args.seed, work_dir, parse_cfg_options(args.cfg_options), args.data_root
     )
@@ -100,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
         "predictions": "predictions.json" if has_predictions else None,
         "wall_time_s": round(time.time() - started, 3),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "manifest": collect_manifest(config_hash=resolved.config_hash, seed=args.seed).to_json(),
+        "manifest": collect_manifest(config_hash=resolved.config_hash, seed=args.seed,
+                                     torch_compile=resolved.cfg.get("torch_compile")).to_json(),
     }
     from harness.io import atomic_write_json
 

@@ -3,7 +3,10 @@
 Writes into the work dir (default ``results/runs/<model>/<config>/seed<k>/``): the resolved
 config and its hash, checkpoints, ``test_curve.json`` (when the config records one),
 ``predictions.json`` (ActivityNet format) and, last and atomically, ``record.json``.
-A NaN/Inf loss stops training and writes a record with status ``failed`` (exit 1).
+Before anything is built, every feature file of every split gets the cheap checks of
+``check-data`` (:mod:`datasets.precheck`, cached by size and mtime), so a NaN in the test
+split stops the run at once. A NaN/Inf loss stops training and writes a record with status
+``failed`` (exit 1); so does any other exception (which is then reported as usual).
 Multi-GPU: ``torchrun --nproc-per-node N -m harness train CONFIG --launcher pytorch``.
 """
 
@@ -18,6 +21,7 @@ NAME = "train"
 HELP = "train a config with one seed, evaluate the last epoch (EMA) on the test split, write record.json"
 RECORD = "record.json"
 PREDICTIONS = "predictions.json"
+FEATURE_CHECK_CACHE = ".feature_checks.json"  # beside the seed folders: shared by the seeds
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -34,15 +38,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _prepare_work_dir(work_dir: Path, *, resume: bool, overwrite: bool):
     """The checkpoint to resume from (or None); refuses to mix runs in one folder."""
-    from harness.checkpoint import find_resume_checkpoint
+    import sys
+
+    from harness.checkpoint import newest_valid_checkpoint
     from harness.errors import ConfigError
 
     if resume:
-        ckpt = find_resume_checkpoint(work_dir)
+        ckpt, skipped = newest_valid_checkpoint(work_dir)
         if ckpt is None:
-            raise ConfigError(f"{work_dir}: --resume but the work dir holds no checkpoint")
+            why = f" valid (skipped: {', '.join(skipped)})" if skipped else ""
+            raise ConfigError(f"{work_dir}: --resume but the work dir holds no{why} checkpoint")
+        if skipped:
+            print(f"warning: {work_dir}: resuming from {ckpt.name}, the newest valid checkpoint; "
+                  f"skipped {', '.join(skipped)}", file=sys.stderr)
         return ckpt
-    stale = [work_dir / RECORD, work_dir / "last_checkpoint", *work_dir.glob("epoch_*.pth")]
+    stale = [work_dir / RECORD, work_dir / "last_checkpoint", work_dir / "checkpoints.json",
+             *work_dir.glob("epoch_*.pth")]
     stale = [p for p in stale if p.exists()]
     if stale and not overwrite:
         raise ConfigError(
@@ -103,7 +114,7 @@ def _record(resolved, runner, *, status, error, started, result_fields, checkpoi
     from harness.seed_exact import rng_order_of  # numpy/torch: only when a record is written
 
     dataset, features, subset = describe_data(resolved.cfg)
-    curve = _curve(runner)
+    curve = _curve(runner) if runner is not None else ()
     return RunRecord(
         model=resolved.model,
         config_name=resolved.config_name,
@@ -116,8 +127,9 @@ def _record(resolved, runner, *, status, error, started, result_fields, checkpoi
         status=status,
         error=error,
         manifest=collect_manifest(config_hash=resolved.config_hash, seed=resolved.seed,
+                                  torch_compile=resolved.cfg.get("torch_compile"),
                                   rng_order=rng_order_of(resolved.cfg)),
-        epochs=int(runner.epoch),
+        epochs=int(runner.epoch) if runner is not None else 0,
         max_epochs=int(resolved.cfg.train_cfg.max_epochs),
         wall_time_s=round(time.time() - started, 3),
         test_curve=curve,
@@ -160,7 +172,10 @@ def run(args: argparse.Namespace) -> int:
     )
 
     started = time.time()
+    from harness.io import ensure_output_dir
+
     work_dir = Path(args.work_dir) if args.work_dir else default_work_dir(args.config, args.seed)
+    ensure_output_dir(work_dir, "work dir")
     resume_from = _prepare_work_dir(work_dir, resume=args.resume, overwrite=args.overwrite)
     resolved = resolve_run_config(
         args.config,
@@ -173,13 +188,18 @@ def run(args: argparse.Namespace) -> int:
         resume_from=resume_from,
     )
     has_predictions = set_predictions_out(resolved.cfg, work_dir / PREDICTIONS)
-    runner = runner_from_resolved(resolved)
-    status, error, fields = "ok", None, {}
+    runner, status, error, fields, raised = None, "ok", None, {}, None
     try:
+        from datasets.precheck import precheck_splits
+
+        precheck_splits(resolved.cfg, cache=work_dir.parent / FEATURE_CHECK_CACHE)
+        runner = runner_from_resolved(resolved)
         runner.train()
         fields = _result_fields(run_test(runner))
     except NonFiniteLossError as exc:
         status, error = "failed", str(exc)
+    except Exception as exc:  # any failure leaves a failed record, then is reported as usual
+        status, error, raised = "failed", f"{type(exc).__name__}: {' '.join(str(exc).split())[:500]}", exc
     last = find_resume_checkpoint(work_dir)
     record = _record(
         resolved,
@@ -192,8 +212,17 @@ def run(args: argparse.Namespace) -> int:
         predictions=PREDICTIONS if has_predictions and status == "ok" else None,
     )
     if not is_main_process():
+        if raised is not None:
+            raise raised
         return 0 if status == "ok" else 1
-    path = record.write(work_dir / RECORD)
+    try:
+        path = record.write(work_dir / RECORD)
+    except OSError:
+        if raised is not None:
+            raise raised from None
+        raise
+    if raised is not None:
+        raise raised
     if status != "ok":
         print(f"error: {error}; failed record written to {path}")
         return 1

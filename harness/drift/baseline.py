@@ -8,7 +8,6 @@ so a bit-exact comparison is possible.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
@@ -20,7 +19,7 @@ from typing import Any
 from harness.drift.benchmark import DriftBenchmark
 from harness.drift.execute import BenchmarkRun
 from harness.errors import DataError
-from harness.io import atomic_write_json
+from harness.io import atomic_write_json, loads_json
 
 SCHEMA = "tal-harness drift baseline"
 SCHEMA_VERSION = 1
@@ -50,11 +49,17 @@ class Provenance:
     hostname: str = ""
     platform: str = ""
     command: tuple[str, ...] = ()
+    numerics_key: str = ""
+    numerics: dict[str, Any] = field(default_factory=dict)
 
     def environment(self) -> dict[str, Any]:
-        """What must be equal for runs to be bit-exact (the code itself is what is checked)."""
+        """What must be equal for runs to be bit-exact (the code itself is what is checked):
+        the numerics key (:func:`harness.manifest.numerics_info`: CPU model, family/model/
+        stepping and flags, BLAS/oneDNN builds, library versions, threads, kernel-selecting
+        environment) and the data. A baseline without a key never counts as the same."""
         return dict(versions=dict(self.versions), cpu=self.cpu, torch_threads=self.torch_threads,
-                    device=self.device, data_fingerprint=self.data_fingerprint)
+                    device=self.device, data_fingerprint=self.data_fingerprint,
+                    numerics_key=self.numerics_key or "absent")
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -146,6 +151,7 @@ def provenance_of(run: BenchmarkRun) -> Provenance:
         data_fingerprint=run.data_fingerprint, hostname=man.hostname,
         platform=str(hw.get("platform", "")),
         command=("python -m harness", *sys.argv[1:]),
+        numerics_key=str(hw.get("numerics_key", "")), numerics=dict(hw.get("numerics") or {}),
     )
 
 
@@ -175,11 +181,11 @@ def read_baseline(path: str | os.PathLike[str]) -> Baseline:
         raise DataError(f"{path}: drift baseline not found; create it with "
                         f"python -m harness drift --update --baseline {path}")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot read the drift baseline ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path}: drift baseline is not valid JSON (line {exc.lineno}: {exc.msg}); "
+    except ValueError as exc:  # invalid JSON or a duplicated key
+        raise DataError(f"{path}: drift baseline is not valid JSON ({exc}); "
                         "regenerate it with --update") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise DataError(f"{path}: not a drift baseline (schema {SCHEMA!r} expected)")

@@ -81,6 +81,11 @@ def environment_differences(base: Provenance, now: Provenance) -> list[str]:
         if a[key] != b[key]:
             va, vb = (str(a[key])[:12], str(b[key])[:12]) if key == "data_fingerprint" else (a[key], b[key])
             out.append(f"{key} {va!r} -> {vb!r}")
+    if a["numerics_key"] != b["numerics_key"] or a["numerics_key"] == "absent":
+        changed = sorted(k for k in set(base.numerics) | set(now.numerics)
+                         if base.numerics.get(k) != now.numerics.get(k))
+        out.append(f"numerics key {a['numerics_key']} -> {b['numerics_key']}"
+                   + (f" ({', '.join(changed)})" if changed and base.numerics else ""))
     return out
 
 

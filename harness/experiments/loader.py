@@ -20,13 +20,13 @@ ending in ``.py`` relative to the repository root. Row keys are
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
 from harness.experiments.paper import PAPER_TABLES, paper_table
 from harness.experiments.schema import Comparison, Entry, Experiment, PaperRow, StandIn
+from harness.io import check_slug, loads_json
 
 ALL_PAPER = "paper"
 ABLATIONS = "ablations"
@@ -84,7 +84,7 @@ def experiment_from_file(path: Path) -> Experiment:
     try:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".json":
-            data = json.loads(text)
+            data = loads_json(text)
         else:
             import yaml
 
@@ -112,7 +112,7 @@ def _entry(d: dict[str, Any]) -> Entry:
     return Entry(
         row=row, real=d.get("real"), synthetic=d.get("synthetic"), stand_in=stand_in,
         note=str(d.get("note", "")), overrides=tuple(sorted(overrides.items())),
-        run_tag=str(d.get("run_tag", "")),
+        run_tag=check_slug(d["run_tag"], "run_tag") if d.get("run_tag") else "",
     )
 
 
@@ -131,7 +131,7 @@ def experiment_from_dict(data: Any, default_name: str = "custom") -> Experiment:
         a, b = (c["a"], c["b"]) if isinstance(c, dict) else c
         comparisons.append(Comparison(_key(a), _key(b)))
     return Experiment(
-        name=str(data.get("name", default_name)),
+        name=check_slug(data.get("name", default_name), "experiment name"),
         title=str(data.get("title", data.get("name", default_name))),
         entries=tuple(_entry(e) for e in data["entries"]),
         comparisons=tuple(comparisons),

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.experiments.variants import config_exists
+from harness.io import check_slug
 from harness.manifest import REPO_ROOT
 
 SCALES = ("synthetic", "real")
@@ -270,6 +271,8 @@ def resolve_cell(
         tags.insert(0, entry.stand_in.tag)
     overrides.update(dict(entry.overrides))
     run_name = f"{model}/{stem}" + (f"__{'-'.join(tags)}" if tags else "")
+    for part in run_name.split("/"):
+        check_slug(part, f"run folder of {entry.row.label}")
     kind, note = "run", entry.note
     if not config_exists(repo_root / config):
         kind, note = "unavailable", _join(entry.note, "config not available yet")

@@ -190,10 +190,26 @@ def evaluate_detection(
         )
         pred, pred_class = pred.take(~unknown), pred_class[~unknown]
     counts["ignored"] = int(unknown.sum())
+    counts["no_gt_video"] = _warn_videos_without_gt(gt, pred, source)
     gt_class = np.searchsorted(classes, gt.label)  # [G]
     ap = _average_precision(gt, gt_class, pred, pred_class, len(classes), thresholds, reference)
     return _result(ap, classes, thresholds, gt, gt_class, pred, counts, attrs, excluded,
                    gt_dedup=gt_dedup, drop_zero_length_gt=drop_zero_length_gt)
+
+
+def _warn_videos_without_gt(gt: Rows, pred: Rows, source: str) -> int:
+    """Count (and warn about) predictions on videos with no GT in the evaluated subset: the
+    official evaluator counts them as false positives; so does this one, but not silently."""
+    known = set(gt.video.tolist())
+    outside = np.fromiter((v not in known for v in pred.video.tolist()), bool, len(pred.video))
+    n = int(outside.sum())
+    if n:
+        videos = sorted(set(pred.video[outside].tolist()))
+        warnings.warn(
+            f"predictions: {n} predictions on {len(videos)} videos without ground truth in "
+            f"{source} (e.g. {', '.join(map(repr, videos[:5]))}) count as false positives "
+            "(official rule)", EvaluationWarning, stacklevel=3)
+    return n
 
 
 def _result(
@@ -219,6 +235,7 @@ def _result(
         num_gt_videos=len(set(gt.video.tolist())),
         num_predictions=len(pred.video),
         num_ignored_predictions=counts["ignored"],
+        num_predictions_without_gt_video=counts["no_gt_video"],
         num_excluded_predictions=counts["excluded_pred"],
         num_dropped_gt=counts["dropped"],
         num_duplicate_gt=counts["duplicate"],

@@ -21,7 +21,7 @@ import pandas as pd
 
 from datasets.annotations import label_map, load_annotations, read_json
 from harness.errors import ConfigError, DataError
-from harness.io import atomic_write_json
+from harness.io import DuplicateKeyError, atomic_write_json, loads_json_fast
 from harness.metrics.result import EvaluationWarning
 
 GT_COLUMNS = ["video_id", "t_start", "t_end", "label", "label_name", "row"]
@@ -77,7 +77,9 @@ def _read_json(path: Path) -> dict:
     """The prediction object: orjson for strict JSON (fast), else the json module (NaN and
     Infinity literals, which the checks then name, and read_json's one-line errors)."""
     try:
-        data = orjson.loads(path.read_bytes())
+        data = loads_json_fast(path.read_bytes())  # a duplicated key is an error, not "last wins"
+    except DuplicateKeyError as exc:
+        raise DataError(f"{path}: malformed JSON ({exc}: the last one would silently win)") from None
     except (orjson.JSONDecodeError, OSError):
         data = read_json(path, what="predictions file")
     if not isinstance(data, dict):

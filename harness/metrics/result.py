@@ -38,6 +38,8 @@ class MAPResult:
         num_gt_videos: videos with at least one evaluated GT.
         num_predictions: predictions evaluated.
         num_ignored_predictions: predictions whose label has no GT (ignored).
+        num_predictions_without_gt_video: predictions on videos absent from the evaluated GT:
+            counted as false positives (the official rule), reported and warned about.
         num_excluded_predictions: predictions on ``excluded_videos``.
         num_dropped_gt: GT with end < start, dropped.
         num_duplicate_gt: GT removed as duplicates (``gt_dedup``).
@@ -68,6 +70,7 @@ class MAPResult:
     num_duplicate_gt: int = 0
     num_zero_length_gt: int = 0
     num_excluded_gt: int = 0
+    num_predictions_without_gt_video: int = 0
     gt_dedup: bool = True
     drop_zero_length_gt: bool = True
     excluded_videos: tuple[str, ...] = ()
@@ -103,6 +106,7 @@ class MAPResult:
                 "duplicate_gt": self.num_duplicate_gt,
                 "zero_length_gt": self.num_zero_length_gt,
                 "excluded_gt": self.num_excluded_gt,
+                "predictions_without_gt_video": self.num_predictions_without_gt_video,
                 "videos": self.num_videos,
                 "videos_without_predictions": self.num_videos_without_predictions,
             },
@@ -139,6 +143,7 @@ class MAPResult:
             num_duplicate_gt=counts.get("duplicate_gt", 0),
             num_zero_length_gt=counts.get("zero_length_gt", 0),
             num_excluded_gt=counts.get("excluded_gt", 0),
+            num_predictions_without_gt_video=counts.get("predictions_without_gt_video", 0),
             gt_dedup=options.get("gt_dedup", True),
             drop_zero_length_gt=options.get("drop_zero_length_gt", True),
             excluded_videos=tuple(options.get("excluded_videos", ())),

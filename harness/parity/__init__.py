@@ -81,11 +81,14 @@ def to_device(tree: Any, device: str) -> Any:
     return tree
 
 
-def run_parity_blob(blob: Mapping[str, Any], path: str = "<memory>", device: str = "cpu") -> ParityReport:
+def run_parity_blob(
+    blob: Mapping[str, Any], path: str = "<memory>", device: str = "cpu", *, torch_compile: Any = None,
+) -> ParityReport:
     """Run the parity check on an already loaded reference dict.
 
     ``device``: where the harness model runs (``cuda`` for a GPU check; the references are
     CPU runs, so expect float32 reduction-order differences within the tolerances).
+    ``torch_compile``: the speed switch (``models.detectors.compile``), applied after building.
     """
     import torch
 
@@ -97,6 +100,10 @@ def run_parity_blob(blob: Mapping[str, Any], path: str = "<memory>", device: str
     with torch.device(device):  # parameters and every tensor the passes create
         run_blob = {**blob, "inputs": to_device(blob["inputs"], device)}
         model = adapter.build(run_blob)
+        if torch_compile:
+            from models.detectors.compile import enable_compile
+
+            enable_compile(model, torch_compile)
         actual = to_device(adapter.run(model, run_blob), "cpu")
     rows: list[Row] = []
     for section in adapter.sections:
@@ -151,14 +158,16 @@ def compare_init_stats(blob: Mapping[str, Any], adapter: ParityAdapter) -> list[
     return rows
 
 
-def run_parity(path: str | Path, device: str = "cpu", **trajectory_options: Any) -> ParityReport:
+def run_parity(path: str | Path, device: str = "cpu", *, torch_compile: Any = None,
+               **trajectory_options: Any) -> ParityReport:
     """Load ``path`` and run the check its kind needs: :func:`run_parity_blob` on ``device``
-    for a one-step file, :func:`run_trajectory_blob` for a ``training_trajectory`` file."""
+    (``torch_compile``: the speed switch) for a one-step file, :func:`run_trajectory_blob`
+    (CPU, plain PyTorch) for a ``training_trajectory`` file."""
     blob = load_file(path)
     if isinstance(blob, Mapping) and blob.get("kind") == "training_trajectory":
         return run_trajectory_blob(blob, str(path), **trajectory_options)
     check_blob(blob, str(path))
-    return run_parity_blob(blob, str(path), device)
+    return run_parity_blob(blob, str(path), device, torch_compile=torch_compile)
 
 
 def load_file(path: str | Path) -> Any:

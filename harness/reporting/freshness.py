@@ -9,12 +9,12 @@ the committed tables stay renderable without ``results/runs``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from harness.experiments.schema import Experiment
+from harness.io import loads_json
 
 RECORD = "record.json"
 
@@ -28,7 +28,7 @@ def _resolved(path: str) -> str:
 
 def _read(path: Path) -> dict | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads_json(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None

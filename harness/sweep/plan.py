@@ -18,6 +18,7 @@ from pathlib import Path
 
 from harness.errors import ConfigError, HarnessError
 from harness.experiments.schema import Cell, Experiment
+from harness.io import contained
 from harness.manifest import REPO_ROOT
 from harness.sweep.state import inspect_run
 from harness.sweep.worker import RunJob
@@ -140,7 +141,7 @@ def plan_sweep(
             not_run.append((cell, f"config does not load: {exc}"))
             continue
         for seed in seeds:
-            work_dir = results / str(cell.run_name) / f"seed{seed}"
+            work_dir = contained(results / str(cell.run_name) / f"seed{seed}", results, "run folder")
             key = str(work_dir)
             if key in runs:
                 prev = runs[key]

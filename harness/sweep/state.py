@@ -7,11 +7,11 @@ with status ``ok``: checkpoints, logs and half-written temporaries of a partial 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.io import loads_json
 from harness.records import RunRecord
 
 RECORD = "record.json"
@@ -44,17 +44,36 @@ class RunInspection:
 def read_record(path: Path) -> tuple[RunRecord | None, str]:
     """(record, "") or (None, why it cannot be read)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         return None, f"unreadable ({type(exc).__name__})"
-    except json.JSONDecodeError as exc:
-        return None, f"not JSON (line {exc.lineno}: {exc.msg})"
+    except ValueError as exc:  # invalid JSON or a duplicated key
+        return None, f"not valid JSON ({exc})"
     if not isinstance(data, dict):
         return None, "not a run record (a JSON object is expected)"
     try:
         return RunRecord.from_json(data), ""
     except (KeyError, TypeError, ValueError) as exc:
         return None, f"not a run record ({type(exc).__name__}: {str(exc)[:120]})"
+
+
+def folder_seed(work_dir: Path) -> int | None:
+    """The seed a ``seed<k>`` folder is for, else None."""
+    m = SEED_DIR.match(Path(work_dir).name)
+    return int(m.group(1)) if m else None
+
+
+def record_problem(record: RunRecord, seed: int | None) -> tuple[str, str] | None:
+    """Why ``record`` does not count as a finished run of ``seed`` — (kind, message) with kind
+    ``failed``, ``foreign`` or ``corrupt`` — or None when it does. The one rule of the sweep
+    (what to skip) and of aggregation (what to count)."""
+    if record.status != "ok":
+        return "failed", record.error or "status failed"
+    if seed is not None and record.seed != seed:
+        return "foreign", f"record of seed {record.seed} in folder seed{seed}"
+    if record.average_mAP is None or not record.mAP:
+        return "corrupt", "ok record without results"
+    return None
 
 
 _EPOCH = re.compile(r"^epoch_(\d+)\.pth$")
@@ -88,8 +107,12 @@ def inspect_run(work_dir: Path, expected_hash: str | None = None) -> RunInspecti
         record, problem = read_record(path)
         if record is None:
             return RunInspection("corrupt", checkpoint=find_checkpoint(work_dir), problem=problem)
-        if record.status == "failed":
+        bad = record_problem(record, folder_seed(work_dir))
+        if bad is not None and bad[0] == "failed":
             return RunInspection("failed", record, find_checkpoint(work_dir), record.error or "")
+        if bad is not None:  # another seed's record (its checkpoints are not ours) or no results
+            checkpoint = None if bad[0] == "foreign" else find_checkpoint(work_dir)
+            return RunInspection("corrupt", record, checkpoint, bad[1])
         if expected_hash and record.config_hash != expected_hash:
             return RunInspection("stale", record, None, (
                 f"record of config hash {record.config_hash[:12]}, the config now hashes to "

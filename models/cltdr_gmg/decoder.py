@@ -21,8 +21,6 @@ from torch import Tensor, nn
 
 from harness.errors import ConfigError
 from harness.registry import MODELS
-from models.layers.fast_conv import resample_time_major
-from models.layers.masked_conv import conv1x1
 
 NEIGHBOURS = ("l+1", "l-1")
 FUSIONS = ("attention", "add", "concat")
@@ -99,9 +97,9 @@ class NeighbourLevelFusion(nn.Module):
         length = feats[level].shape[-1]
         out = {}
         if "l+1" in self.neighbours and level + 1 < len(feats):
-            out["l+1"] = _check_len(resample_time_major(feats[level + 1], self.contrans), length, "up")
+            out["l+1"] = _check_len(self.contrans(feats[level + 1]), length, "up")
         if "l-1" in self.neighbours and level > 0:
-            out["l-1"] = _check_len(resample_time_major(feats[level - 1], self.down), length, "down")
+            out["l-1"] = _check_len(self.down(feats[level - 1]), length, "down")
         return out
 
     def _fuse(self, x: Tensor, nbs: dict[str, Tensor]) -> Tensor:
@@ -118,7 +116,7 @@ class NeighbourLevelFusion(nn.Module):
             prefix = self._gate_prefix(nb)
             conv_l: nn.Module = getattr(self, f"{prefix}conv_l")
             gate: nn.Module = getattr(self, f"{prefix}attn")
-            weight = gate(F.relu(h + conv1x1(x, conv_l)))  # [B, C, 1]
+            weight = gate(F.relu(h + conv_l(x)))  # [B, C, 1]
             out = weight * h + out  # [B, C, T_l]
         return out
 
@@ -156,8 +154,8 @@ class CrossLevelFusion(nn.Module):
         out = []
         for level, x in enumerate(feats):
             if level + 1 < num_levels:
-                x = _check_len(resample_time_major(feats[level + 1], self.convtrans), x.shape[-1], "up") + x
+                x = _check_len(self.convtrans(feats[level + 1]), x.shape[-1], "up") + x
             if level > 0:
-                x = x + _check_len(resample_time_major(feats[level - 1], self.conv), x.shape[-1], "down")
+                x = x + _check_len(self.conv(feats[level - 1]), x.shape[-1], "down")
             out.append(x)  # [B, C, T_l]
         return out

@@ -10,7 +10,6 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from baselines.tridet.detector import D, TriDet
 from harness.errors import ConfigError
 from harness.registry import MODELS
 from models.cltdr_gmg.losses import MixedLossTerms, branch_terms
@@ -19,21 +18,23 @@ from models.cltdr_gmg.refine_head import END, PROB, START
 from models.cltdr_gmg.refinement import refine_logits, refine_offsets
 from models.detectors.candidates import decode_center_offsets
 from models.detectors.dense_detector import DenseOutputs, concat_levels
-from models.heads.trident import positive_pairs, pyramid_offsets_at, trident_offsets_at
+from models.detectors.trident_config import TRIDENT_MODEL_DEFAULTS
+from models.detectors.trident_detector import TridentDetector
+from models.heads.trident import positive_pairs, pyramid_offsets_at
 from models.losses.focal import SigmoidFocalLoss
-from models.losses.iou_weighted import IoUWeightedFocalLoss
+from models.losses.iou_weighted import IoUWeightedLoss
 from models.losses.normalizer import LossNormalizer
-from models.losses.varifocal import IoUWeightedVarifocalLoss, VarifocalLoss
+from models.losses.varifocal import VarifocalLoss
 
-# registered loss types of the refined (IoU-weighted) and pre-refinement terms
-REFINED_CLS_LOSSES = {"focal": IoUWeightedFocalLoss.__name__,
-                      "varifocal": IoUWeightedVarifocalLoss.__name__}
+# registered loss types of the pre-refinement term (the refined term is IoUWeightedLoss)
 PRE_CLS_LOSSES = {"focal": SigmoidFocalLoss.__name__, "varifocal": VarifocalLoss.__name__}
 
 
 @MODELS.register_module()
-class CLTDRGMG(TriDet):
+class CLTDRGMG(TridentDetector):
     """CLTDR-GMG with the official (TriDet) hyper-parameter names plus the harness switches.
+
+    The Trident detector with ``GMGBlock`` encoder blocks (``BLOCK_TYPE``).
 
     Forward (official order): backbone of ``GMGBlock`` → neck → ``dereg`` (DRM) and
     ``decls`` (DCM) and ``cross_level`` (CLFF), all on the neck output → ``refineHead`` on
@@ -51,8 +52,10 @@ class CLTDRGMG(TriDet):
         pre_cls_loss: 'focal' (repository as shipped, ``*_focalloss`` configs) or
             'varifocal' (``*_vflloss`` configs after the author's hand edit).
         loss_norm_updates_per_iter: 2 (official: once per loss term) or 1.
-        tridet_kwargs: :class:`~baselines.tridet.detector.TriDet`'s arguments.
+        tridet_kwargs: :class:`~models.detectors.trident_detector.TridentDetector`'s arguments.
     """
+
+    BLOCK_TYPE = "GMGBlock"
 
     def __init__(
         self,
@@ -76,9 +79,9 @@ class CLTDRGMG(TriDet):
             raise ConfigError("CLTDR-GMG builds its own encoder blocks: set gmg=dict(...), not encoder_block")
         super().__init__(
             **tridet_kwargs,
-            encoder_block=dict(type="GMGBlock", **gmg_options.block_options()),
+            encoder_block=gmg_options.block_options(),
         )
-        cfg = {**D, **tridet_kwargs}  # the sizes the decoder and losses need
+        cfg = {**TRIDENT_MODEL_DEFAULTS, **tridet_kwargs}  # the sizes the decoder and losses need
         self.gmg_options = gmg_options
         self.options = options
         self._build_decoder(
@@ -116,7 +119,7 @@ class CLTDRGMG(TriDet):
         """The refined term replaces TriDet's ``cls_loss`` (same call, IoU-weighted); the
         pre-refinement term is plain; the normaliser advances once per term."""
         self.cls_loss = MODELS.build(dict(
-            type=REFINED_CLS_LOSSES[refined_cls_loss], iou_weight_power=iou_weight_power,
+            type=IoUWeightedLoss.__name__, loss=refined_cls_loss, iou_weight_power=iou_weight_power,
             detach_iou_weight=self.options.detach_iou_weight,
         ))
         self.pre_cls_loss: nn.Module = MODELS.build(dict(type=PRE_CLS_LOSSES[pre_cls_loss]))
@@ -241,11 +244,7 @@ class CLTDRGMG(TriDet):
         points: Tensor,
     ) -> Tensor:
         """Segments [n, 2] (grid units) from the refined class-specific offsets."""
-        offsets = trident_offsets_at(
-            out.reg_offsets[level], out.extras["lb_logits"][level],
-            out.extras["rb_logits"][level], torch.full_like(pt_idx, index), pt_idx, cls_idx,
-            num_bins=self.num_bins,
-        )  # [n, 2]
+        offsets = self.selected_offsets(out, index, level, pt_idx, cls_idx)  # [n, 2]
         if START in out.extras:
             shift_s = out.extras[START][level][index, cls_idx, pt_idx]  # [n]
             shift_e = out.extras[END][level][index, cls_idx, pt_idx]  # [n]

@@ -1,6 +1,6 @@
 """CLTDR-GMG's Global-Mixed-Granularity block (official ``SGPBlock`` of LiQiang0307/CLTDR-GMG).
 
-A drop-in for :class:`baselines.tridet.sgp_block.SGPBlock` inside
+A drop-in for TriDet's ``SGPBlock`` (parts shared through :mod:`models.layers.sgp`) inside
 :class:`models.encoders.pyramid.TemporalPyramidEncoder`, with the ablation switches of the
 paper's Tables 6 (branches), 7 (gate) and 8 (global extractor); models.md §4.1, §5.
 """
@@ -13,23 +13,19 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from baselines.tridet.sgp_block import (
+from harness.errors import ConfigError
+from harness.registry import MODELS
+from models.cltdr_gmg.global_filter import spectral_filter
+from models.layers.layer_norm import LayerNorm1d
+from models.layers.local_attention import LocalMaskedMHA
+from models.layers.masked_conv import downsample_mask
+from models.layers.sgp import (
     DOWNSAMPLE_TYPES,
-    depthwise,
-    downsample_time,
-    feed_forward,
+    init_branch_convs,
     make_downsample,
     make_drop_paths,
     make_mlp,
 )
-from harness.errors import ConfigError
-from harness.registry import MODELS
-from models.cltdr_gmg.global_filter import spectral_filter
-from models.layers.drop_path import add_drop_path
-from models.layers.group_norm import group_norm_1d
-from models.layers.layer_norm import LayerNorm1d
-from models.layers.local_attention import LocalMaskedMHA
-from models.layers.masked_conv import apply_mask, downsample_mask
 
 BRANCHES = ("instant", "local", "global")  # fine → coarse; official sum order
 GATE_ACTS = ("identity", "relu")
@@ -88,10 +84,10 @@ class GMGBlock(nn.Module):
     x ← pool(x) (max pool k=s+1, stride s, padding (s+1)//2; ``'avg'``: avg pool + 1×1 conv)
     and u = LN(x):
 
-        f_global  = irFFT(H(U)·U, n=T, ortho), U = rFFT_T(u, ortho)   (global_filter.py)
-        f_local   = convw(u) ⊙ f_global
-        f_instant = fc(u) ⊙ f_local
-        out = f_instant + f_local + f_global + u
+        phi   = irFFT(H(U)·U, n=T, ortho), U = rFFT_T(u, ortho)   f_global (global_filter.py)
+        convw = convw(u) ⊙ phi                                    f_local
+        fc    = fc(u) ⊙ convw                                     f_instant
+        out   = fc + convw + phi + u
         y   = x·mask + DropPath(out)             (branch output not re-masked)
         y   = y + DropPath(MLP(GroupNorm(16)(y)))
 
@@ -184,11 +180,7 @@ class GMGBlock(nn.Module):
 
     def reset_branch_parameters(self, std: float) -> None:
         """``fc``/``convw`` weights ~ N(0, std²), biases 0, in the official order."""
-        convs = [c for c in (self.fc, self.convw) if c is not None]
-        for conv in convs:
-            nn.init.normal_(conv.weight, 0.0, std)
-        for conv in convs:
-            nn.init.zeros_(conv.bias)
+        init_branch_convs([c for c in (self.fc, self.convw) if c is not None], std)
 
     def _global(self, u: Tensor, mask: Tensor) -> Tensor:
         """f_global [B, C, T]: spectral filter or masked global self-attention of u."""
@@ -196,35 +188,31 @@ class GMGBlock(nn.Module):
             return self.global_attn(u, mask)[0]  # [B, C, T], 0 at padded steps
         return spectral_filter(u, self.w1, self.b1, self.w2, self.b2)  # [B, C, T]
 
-    def _raw_branch(self, name: str, u: Tensor, mask: Tensor) -> Tensor:
-        """One branch before gating: f_global, convw(u) or fc(u). [B, C, T]."""
-        if name == "global":
-            return self._global(u, mask)
-        conv = self.convw if name == "local" else self.fc
-        assert conv is not None
-        return depthwise(conv, u)  # [B, C, T]
+    def _gated(self, term: Tensor | None, signal: Tensor | None) -> Tensor | None:
+        """``term ⊙ signal`` (official gate; ReLU(signal) with ``gate_act='relu'``), or ``term``."""
+        if term is None or signal is None or not self.gate:
+            return term
+        return term * (F.relu(signal) if self.gate_act == "relu" else signal)
 
     def mix(self, u: Tensor, mask: Tensor) -> Tensor:
-        """Σ (gated) enabled branches + u, summed as the official (instant + local + global) + u.
+        """The official GMG formula over the enabled branches (absent ones are skipped).
 
         Args:
             u: float [B, C, T] (LN output); mask: bool [B, 1, T].
 
         Returns:
-            float [B, C, T] (not masked).
+            float [B, C, T] = fc + convw + phi + u (not masked).
         """
-        terms: dict[str, Tensor] = {}
-        signal: Tensor | None = None
-        for name in reversed(self.branches):  # coarse → fine: each gates the next
-            term = self._raw_branch(name, u, mask)  # [B, C, T]
-            if self.gate and signal is not None:
-                term = term * (F.relu(signal) if self.gate_act == "relu" else signal)
-            terms[name] = signal = term
-        total: Tensor | None = None
-        for name in self.branches:  # instant, local, global
-            total = terms[name] if total is None else total + terms[name]
-        assert total is not None
-        return total + u  # [B, C, T]
+        phi = self._global(u, mask) if "global" in self.branches else None  # [B, C, T]
+        convw = self._gated(self.convw(u), phi) if self.convw is not None else None  # [B, C, T]
+        coarser = convw if convw is not None else phi  # the next coarser enabled branch
+        fc = self._gated(self.fc(u), coarser) if self.fc is not None else None  # [B, C, T]
+        out: Tensor | None = None
+        for term in (fc, convw, phi):  # official order: fc + convw + phi + out
+            if term is not None:
+                out = term if out is None else out + term
+        assert out is not None
+        return out + u  # [B, C, T]
 
     def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
         """Args:
@@ -234,10 +222,9 @@ class GMGBlock(nn.Module):
             (float32 [B, C, T/stride], bool [B, 1, T/stride]).
         """
         with torch.autocast(device_type=x.device.type, enabled=False):
-            x = downsample_time(self.downsample, x.float())  # [B, C, T']
+            x = self.downsample(x.float())  # [B, C, T']
             out_mask = downsample_mask(mask, self.stride)  # [B, 1, T']
-            u = self.ln(x)  # [B, C, T']
-            out = add_drop_path(apply_mask(x, out_mask), self.drop_path_out, self.mix(u, out_mask))
-            mlp = feed_forward(self.mlp, group_norm_1d(out, self.gn))  # [B, C, T']
-            out = add_drop_path(out, self.drop_path_mlp, mlp)  # [B, C, T']
+            out = self.mix(self.ln(x), out_mask)  # [B, C, T']
+            out = x * out_mask.to(x.dtype) + self.drop_path_out(out)  # [B, C, T']
+            out = out + self.drop_path_mlp(self.mlp(self.gn(out)))  # [B, C, T'] FFN
         return out, out_mask

@@ -2,7 +2,7 @@
 
 The official repository is a TriDet fork whose meta-architecture is still registered as
 ``TriDet`` and takes exactly TriDet's model keys and defaults
-(``baselines.tridet.official_config``). The harness switches are not YAML keys; they are
+(``models.detectors.trident_config``). The harness switches are not YAML keys; they are
 keyword arguments here. In particular the official code chooses the classification losses by
 hand-editing ``meta_archs.py`` per config suffix (LiQiang0307/CLTDR-GMG#2): pass
 ``pre_cls_loss='focal'`` for ``*_focalloss.yaml`` and unsuffixed configs,
@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from baselines.tridet.official_config import check_official_model as check_tridet_model
-from harness.errors import ConfigError
 from models.cltdr_gmg.detector import CLTDRGMG
+from models.detectors.trident_config import check_trident_model
 
 
 def check_official_model(cfg: Mapping[str, Any]) -> dict[str, Any]:
@@ -25,10 +24,7 @@ def check_official_model(cfg: Mapping[str, Any]) -> dict[str, Any]:
     Raises:
         ConfigError: unknown or missing keys, or options the harness does not implement.
     """
-    try:
-        return check_tridet_model(cfg)
-    except ConfigError as exc:
-        raise ConfigError(str(exc).replace("TriDet", "CLTDR-GMG", 1)) from None
+    return check_trident_model(cfg, "CLTDR-GMG")
 
 
 def from_official_config(

@@ -21,9 +21,9 @@ from torch import Tensor, nn
 
 from harness.registry import MODELS, TASK_UTILS
 from models.detectors.candidates import decode_center_offsets, top_candidates
+from models.detectors.compile import compiled_network
 from models.detectors.configs import DenseTestCfg, DenseTrainCfg, from_mapping
 from models.detectors.padding import pad_batch, padded_length
-from models.layers.winograd import shared_weight_transforms
 from models.losses.normalizer import LossNormalizer
 from models.postprocess import postprocess_video
 from models.priors.point_generator import PointGenerator
@@ -123,6 +123,7 @@ class DenseDetector(BaseModel):
         self.max_seq_len = max_seq_len
         self.max_div_factor = max_div_factor
         self.strides = [int(s) for s in strides]
+        self.compile_options: dict[str, Any] | None = None  # models.detectors.compile switch
         self.backbone: nn.Module = MODELS.build(dict(backbone))
         self.neck: nn.Module = MODELS.build(dict(neck))
         self.point_generator = PointGenerator(
@@ -180,16 +181,32 @@ class DenseDetector(BaseModel):
         x, m = pad_batch(inputs, lengths, t_pad)  # [B, C, T_pad], [B, 1, T_pad]
         if self.training:
             x = self.augment_inputs(x)
-        feats, feat_masks = self.backbone(x, m)  # lists of [B, C, T_l], [B, 1, T_l]
-        fpn_feats, fpn_masks = self.neck(feats, feat_masks)
+        if self.compile_options is None:
+            net = self.network(x, m)
+        else:
+            net = compiled_network(self.compile_options)(self, x, m)
+        feats, feat_masks, fpn_feats, fpn_masks, cls_logits, reg_offsets, extras = net
         points = self.point_generator([f.shape[-1] for f in fpn_feats])  # [T_l, 4]
-        with shared_weight_transforms():  # one Winograd weight transform per head conv
-            cls_logits, reg_offsets, extras = self.heads(fpn_feats, fpn_masks)
         return DenseOutputs(
             inputs=x, masks=m, backbone_feats=list(feats), backbone_masks=list(feat_masks),
             fpn_feats=list(fpn_feats), fpn_masks=list(fpn_masks), points=points,
             cls_logits=cls_logits, reg_offsets=reg_offsets, extras=extras,
         )
+
+    def network(self, x: Tensor, m: Tensor) -> tuple[Any, ...]:
+        """backbone → neck → heads on the padded batch (what the ``torch_compile`` switch compiles).
+
+        Args:
+            x: float [B, C_in, T_pad]; m: bool [B, 1, T_pad].
+
+        Returns:
+            (backbone feats, their masks, fpn feats, their masks, cls logits, offsets, extras):
+            lists over levels of [B, C, T_l], [B, 1, T_l], ..., [B, K, T_l], [B, R, T_l].
+        """
+        feats, feat_masks = self.backbone(x, m)  # lists of [B, C, T_l], [B, 1, T_l]
+        fpn_feats, fpn_masks = self.neck(feats, feat_masks)
+        cls_logits, reg_offsets, extras = self.heads(fpn_feats, fpn_masks)
+        return feats, feat_masks, fpn_feats, fpn_masks, cls_logits, reg_offsets, extras
 
     def augment_inputs(self, x: Tensor) -> Tensor:
         """Training-time change of the padded batch [B, C, T] (none here; TriDet adds noise)."""

@@ -89,3 +89,45 @@ def dense_test_cfg(test: Mapping[str, Any], *, voting_weight: str) -> dict[str, 
         voting_weight: 'score_iou' (ActionFormer) or 'score' (TriDet, CLTDR-GMG).
     """
     return {**{k: test[k] for k in DENSE_TEST_KEYS}, "voting_weight": voting_weight}
+
+
+def check_model_section(
+    cfg: Mapping[str, Any],
+    *,
+    name: str,
+    defaults: Mapping[str, Any],
+    required: Sequence[str],
+    only: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Validate an official ``model`` section; return it with the defaults filled in.
+
+    The one translator of ActionFormer's and its forks' YAML ``model`` sections (after the
+    official ``load_config`` merge): keys beyond ``defaults``, ``required``, ``train_cfg`` and
+    ``test_cfg`` are refused, ``required`` keys must be set, and each key of ``only`` must keep
+    its single implemented value (no official config uses another). Nested sections are
+    returned as given (the detectors merge them with :func:`merge_section`).
+
+    Args:
+        cfg: the configured section.
+        name: model name used in the errors, e.g. 'TriDet'.
+        defaults: the official defaults of the model keys.
+        required: keys without an official default (the dataset numbers, ...).
+        only: key → the one value the harness implements.
+
+    Raises:
+        ConfigError: one line naming the bad keys or value.
+    """
+    allowed = set(defaults) | set(required) | {"train_cfg", "test_cfg"}
+    unknown = sorted(set(cfg) - allowed)
+    if unknown:
+        raise ConfigError(f"{name} model config: unknown keys {unknown}")
+    missing = [k for k in required if cfg.get(k) is None]
+    if missing:
+        raise ConfigError(f"{name} model config: missing {missing}")
+    out = {**defaults, **dict(cfg)}
+    for key, value in only.items():
+        if out[key] != value:
+            raise ConfigError(
+                f"{name} {key}={out[key]!r} is not implemented (only {value!r}; no official config uses another)"
+            )
+    return out

@@ -13,10 +13,7 @@ class ConvTowerHead(nn.Module):
     """(num_layers − 1) × [MaskedConv1d(k; no bias with LN) → LayerNorm1d → ReLU].
 
     Subclasses add their output conv. Attribute names (``head``, ``norm``) give the official
-    state-dict keys of ``PtTransformerClsHead``/``PtTransformerRegHead``. The tower convs may
-    run as Winograd F(4, 3) on CPU (``MaskedConv1d(winograd=True)``): most of a detector's
-    kernel-3 work is here, and the heads' outputs feed no further layers, so the slightly
-    larger rounding stays far inside the parity tolerances.
+    state-dict keys of ``PtTransformerClsHead``/``PtTransformerRegHead``.
     """
 
     def __init__(
@@ -33,9 +30,7 @@ class ConvTowerHead(nn.Module):
         self.norm = nn.ModuleList()
         for i in range(num_layers - 1):
             in_dim = input_dim if i == 0 else feat_dim
-            self.head.append(MaskedConv1d(
-                in_dim, feat_dim, kernel_size, bias=not with_ln, winograd=True
-            ))
+            self.head.append(MaskedConv1d(in_dim, feat_dim, kernel_size, bias=not with_ln))
             self.norm.append(LayerNorm1d(feat_dim) if with_ln else nn.Identity())
 
     def tower(self, x: Tensor, mask: Tensor) -> Tensor:

@@ -36,22 +36,6 @@ class AffineDropPath(nn.Module):
         self.scale = nn.Parameter(init_scale * torch.ones(1, num_dim, 1))
         self.drop_prob = drop_prob
 
-    def factor(self, batch: int) -> Tensor:
-        """The multiplier of :meth:`forward` as a small tensor: scale, or scale·keep/p_keep.
-
-        Draws the same random numbers as ``drop_path`` (one uniform per sample).
-
-        Returns:
-            float [1, C, 1] (no drop) or [B, C, 1].
-        """
-        if self.drop_prob == 0.0 or not self.training:
-            return self.scale
-        keep_prob = 1.0 - self.drop_prob
-        keep = (keep_prob + torch.rand(
-            (batch, 1, 1), dtype=self.scale.dtype, device=self.scale.device
-        )).floor_()  # [B, 1, 1]
-        return self.scale * (keep / keep_prob)  # [B, C, 1]
-
     def forward(self, x: Tensor) -> Tensor:
         """Args:
             x: float [B, C, T].
@@ -60,21 +44,6 @@ class AffineDropPath(nn.Module):
             float [B, C, T] = drop_path(scale · x).
         """
         return drop_path(self.scale * x, self.drop_prob, self.training)
-
-
-def add_drop_path(x: Tensor, drop_path: nn.Module, branch: Tensor) -> Tensor:
-    """``x + drop_path(branch)``, one fused pass when ``drop_path`` is an :class:`AffineDropPath`.
-
-    Args:
-        x, branch: float [B, C, T]; drop_path: an ``AffineDropPath`` or any module
-            (e.g. ``nn.Identity``).
-
-    Returns:
-        float [B, C, T].
-    """
-    if isinstance(drop_path, AffineDropPath):
-        return torch.addcmul(x, drop_path.factor(branch.shape[0]), branch)
-    return x + drop_path(branch)
 
 
 def set_drop_path_prob(model: nn.Module, drop_prob: float) -> int:

@@ -31,7 +31,7 @@ class LayerNorm1d(nn.Module):
             x: float [B, C, T].
 
         Returns:
-            float [B, C, T] (stored time-major).
+            float [B, C, T].
         """
         assert x.dim() == 3 and x.shape[1] == self.num_channels, (
             f"LayerNorm1d({self.num_channels}) got shape {tuple(x.shape)}"

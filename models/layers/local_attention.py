@@ -8,15 +8,13 @@ a few batched matrix products and no Python loop over time.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from models.layers.fast_conv import linear_time_major
 from models.layers.layer_norm import LayerNorm1d
-from models.layers.masked_conv import MaskedConv1d, apply_mask, conv1x1
+from models.layers.masked_conv import MaskedConv1d, apply_mask
 
 
 def _band(block: int, overlap: int, device: torch.device) -> Tensor:
@@ -39,36 +37,14 @@ def choose_block(length: int, overlap: int, target: int = 64) -> int:
     return max(unit, min(target, length))
 
 
-class _KeyWindows(torch.autograd.Function):
-    """[B, T, H, D] → contiguous [B, H, n, b + 2w, D]: block i's keys t = i·b − w … i·b + b + w − 1.
+def _key_windows(x: Tensor, block: int, overlap: int) -> Tensor:
+    """[B, T, H, D] → [B, H, n, b + 2w, D]: block i's keys t = i·b − w … i·b + b + w − 1.
 
-    Positions outside [0, T) are zero. The backward is an overlap-add of the three parts of
-    each window (no generic unfold backward). Needs T = n·b and w <= b.
+    Positions outside [0, T) are zero. Needs T = n·b.
     """
-
-    @staticmethod
-    def forward(ctx: Any, x: Tensor, block: int, overlap: int) -> Tensor:
-        B, T, H, D = x.shape
-        b, w, n = block, overlap, T // block
-        blocks = x.view(B, n, b, H, D).permute(0, 3, 1, 2, 4)  # [B, H, n, b, D] view
-        out = x.new_empty(B, H, n, b + 2 * w, D)
-        out[:, :, :, w : w + b] = blocks
-        out[:, :, 0, :w] = 0
-        out[:, :, 1:, :w] = blocks[:, :, :-1, b - w :]
-        out[:, :, -1, w + b :] = 0
-        out[:, :, :-1, w + b :] = blocks[:, :, 1:, :w]
-        ctx.shape = (B, T, H, D, b, w, n)
-        return out
-
-    @staticmethod
-    def backward(ctx: Any, grad: Tensor) -> tuple[Tensor | None, None, None]:
-        B, T, H, D, b, w, n = ctx.shape
-        dx = grad.new_empty(B, T, H, D)
-        d_blocks = dx.view(B, n, b, H, D).permute(0, 3, 1, 2, 4)  # [B, H, n, b, D] view
-        d_blocks.copy_(grad[:, :, :, w : w + b])
-        d_blocks[:, :, :-1, b - w :] += grad[:, :, 1:, :w]
-        d_blocks[:, :, 1:, :w] += grad[:, :, :-1, w + b :]
-        return dx, None, None
+    padded = F.pad(x, (0, 0, 0, 0, overlap, overlap))  # [B, T + 2w, H, D]
+    windows = padded.unfold(1, block + 2 * overlap, block)  # [B, n, H, D, b+2w]
+    return windows.permute(0, 2, 1, 4, 3)  # [B, H, n, b+2w, D]
 
 
 def local_attention(
@@ -110,8 +86,8 @@ def local_attention(
         kv_mask = F.pad(kv_mask, (0, t_pad - T), value=False)
     span = b + 2 * w
     q_blk = q.reshape(B, n_blk, b, H, D).permute(0, 3, 1, 2, 4)  # [B, H, n, b, D]
-    k_win = _KeyWindows.apply(k.contiguous(), b, w)  # [B, H, n, b+2w, D]
-    v_win = _KeyWindows.apply(v.contiguous(), b, w)  # [B, H, n, b+2w, D]
+    k_win = _key_windows(k, b, w)  # [B, H, n, b+2w, D]
+    v_win = _key_windows(v, b, w)  # [B, H, n, b+2w, D]
     scores = torch.matmul(q_blk, k_win.transpose(-1, -2))  # [B, H, n, b, b+2w]
     scores.mul_(scale)
     key_ok = F.pad(kv_mask, (w, w), value=False).unfold(1, span, b)  # [B, n, b+2w]
@@ -194,8 +170,8 @@ class LocalMaskedMHA(nn.Module):
     def _heads(self, x: Tensor, proj: nn.Conv1d) -> Tensor:
         """[B, C, T] → 1×1 projection → [B, T, H, D]."""
         B, C, T = x.shape
-        y = linear_time_major(x, proj.weight.squeeze(-1), proj.bias).transpose(1, 2)  # [B, T, C]
-        return y.view(B, T, self.n_head, self.head_dim)  # [B, T, H, D]
+        y = proj(x).transpose(1, 2)  # [B, T, C]
+        return y.reshape(B, T, self.n_head, self.head_dim)  # [B, T, H, D]
 
     def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
         """Args:
@@ -220,6 +196,6 @@ class LocalMaskedMHA(nn.Module):
         else:
             p = self.attn_drop.p if self.training else 0.0
             out = global_attention(q, k, v, kv_mask[:, 0], scale=self.scale, dropout_p=p)
-        out = out.reshape(B, out.shape[1], C).transpose(1, 2)  # [B, C, T'] time-major
-        out = apply_mask(self.proj_drop(conv1x1(out, self.proj)), qx_mask)  # [B, C, T']
+        out = out.reshape(B, out.shape[1], C).transpose(1, 2)  # [B, C, T']
+        out = apply_mask(self.proj_drop(self.proj(out)), qx_mask)  # [B, C, T']
         return out, qx_mask

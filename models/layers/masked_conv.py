@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from models.layers.fast_conv import conv1d_fast, linear_time_major, to_taps_layout
-from models.layers.onednn import use_onednn
-from models.layers.shifted_conv import to_shifted_layout
-
 
 def downsample_mask(mask: Tensor, stride: int) -> Tensor:
     """Nearest-neighbour downsampling of a mask by an integer stride.
@@ -28,9 +24,7 @@ def downsample_mask(mask: Tensor, stride: int) -> Tensor:
 
 
 def apply_mask(x: Tensor, mask: Tensor) -> Tensor:
-    """``x · mask`` (zero outside the mask); skipped on CPU when the mask is all True.
-
-    Multiplying by 1.0 changes no value and no gradient, so the skip is exact.
+    """``x · mask`` (zero outside the mask), the official ``x * mask.to(x.dtype)``.
 
     Args:
         x: float [B, C, T]; mask: bool [B, 1, T].
@@ -38,8 +32,6 @@ def apply_mask(x: Tensor, mask: Tensor) -> Tensor:
     Returns:
         float [B, C, T].
     """
-    if x.device.type == "cpu" and bool(mask.all()):
-        return x
     return x * mask.to(x.dtype)
 
 
@@ -48,9 +40,7 @@ class MaskedConv1d(nn.Module):
 
     The kernel must be odd and ``padding == kernel_size // 2`` (asserted), so output position t
     is centred on input position t·stride. The inner ``nn.Conv1d`` is ``self.conv`` (official
-    state-dict key ``<name>.conv.weight``); a bias, when present, starts at 0. ``winograd``
-    lets :func:`~models.layers.fast_conv.conv1d_fast` use Winograd F(4, 3) (speed only;
-    slightly larger rounding errors).
+    state-dict key ``<name>.conv.weight``); a bias, when present, starts at 0.
     """
 
     def __init__(
@@ -63,7 +53,6 @@ class MaskedConv1d(nn.Module):
         padding: int | None = None,
         groups: int = 1,
         bias: bool = True,
-        winograd: bool = False,
     ) -> None:
         super().__init__()
         padding = kernel_size // 2 if padding is None else padding
@@ -72,17 +61,12 @@ class MaskedConv1d(nn.Module):
             f"got kernel_size={kernel_size}, padding={padding}"
         )
         self.stride = stride
-        self.winograd = winograd
         self.conv = nn.Conv1d(
             in_channels, out_channels, kernel_size, stride=stride, padding=padding,
             groups=groups, bias=bias,
         )
         if bias:
             nn.init.zeros_(self.conv.bias)
-        if winograd and groups == 1 and kernel_size > 1:  # speed only: see fast_conv.to_taps_layout
-            self.conv.weight = nn.Parameter(to_taps_layout(self.conv.weight.detach()))
-        elif groups == 1 and kernel_size > 1 and not use_onednn():  # MKL: shifted products
-            self.conv.weight = nn.Parameter(to_shifted_layout(self.conv.weight.detach()))
 
     def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
         """Args:
@@ -97,22 +81,5 @@ class MaskedConv1d(nn.Module):
             f"sequence length {x.shape[-1]} is not divisible by the stride {self.stride}"
         )
         out_mask = downsample_mask(mask, self.stride)  # [B, 1, T']
-        out = apply_mask(conv1d_fast(x, self.conv, winograd=self.winograd), out_mask)  # [B, C_out, T']
+        out = apply_mask(self.conv(x), out_mask)  # [B, C_out, T']
         return out, out_mask
-
-
-def conv1x1(x: Tensor, conv: nn.Conv1d) -> Tensor:
-    """Apply a kernel-1 ``nn.Conv1d`` as a matrix product over channels.
-
-    Same result as ``conv(x)`` (up to float rounding); a time-major ``x`` runs as a oneDNN 1×1
-    convolution on its channels-last view (:func:`~models.layers.fast_conv.linear_time_major`),
-    without a layout copy.
-
-    Args:
-        x: float [B, C_in, T].
-        conv: ``nn.Conv1d`` with kernel size 1, stride 1, groups 1.
-
-    Returns:
-        float [B, C_out, T] (stored time-major).
-    """
-    return linear_time_major(x, conv.weight.squeeze(-1), conv.bias)  # [B, C_out, T]

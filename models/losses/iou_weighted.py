@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
+from harness.errors import ConfigError
 from harness.registry import MODELS
 from models.losses.focal import reduce_loss, sigmoid_focal_loss
 from models.losses.iou_1d import ctr_giou_loss_1d
+from models.losses.varifocal import varifocal_loss
 
 
 def iou_weights(
@@ -67,7 +69,19 @@ def iou_weight_positives(
     return reduce_loss(weight_positive_entries(loss, positive, weights), reduction)
 
 
-def iou_weighted_focal_loss(
+PER_ENTRY_LOSSES = ("focal", "varifocal")
+
+
+def per_entry_loss(inputs: Tensor, targets: Tensor, loss: str, *, alpha: float, gamma: float) -> Tensor:
+    """The unweighted per-entry loss [N, K]: sigmoid focal or varifocal (summed by the caller)."""
+    if loss == "focal":
+        return sigmoid_focal_loss(inputs, targets, alpha=alpha, gamma=gamma, reduction="none")
+    if loss == "varifocal":
+        return varifocal_loss(inputs, targets, alpha=alpha, gamma=gamma, reduction="none")
+    raise ConfigError(f"IoUWeightedLoss loss must be one of {PER_ENTRY_LOSSES}, got {loss!r}")
+
+
+def iou_weighted_loss(
     inputs: Tensor,
     targets: Tensor,
     positive: Tensor,
@@ -75,74 +89,68 @@ def iou_weighted_focal_loss(
     target_offsets: Tensor,
     *,
     iou_weight_power: float,
+    loss: str = "focal",
     alpha: float = 0.25,
     gamma: float = 2.0,
     reduction: str = "sum",
     detach_iou_weight: bool = False,
 ) -> Tensor:
-    """Sigmoid focal loss whose positive entries are scaled by IoU^p (TriDet ``losses``).
+    """Focal (TriDet ``losses``) or varifocal loss (CLTDR-GMG refined term) × IoU^p on positives.
 
     Args:
         inputs: float [N, K] logits of the valid points; targets: float [N, K] (smoothed).
         positive: bool [N, K], the GT entries (one per pair, row-major = pair order).
         pred_offsets, target_offsets: float [M, 2] decoded offsets of the pairs and targets.
         iou_weight_power: p.
-        alpha, gamma: focal parameters.
+        loss: 'focal' | 'varifocal', the per-entry loss.
+        alpha, gamma: its parameters.
         reduction: 'none' | 'mean' | 'sum'.
         detach_iou_weight: no gradient through IoU^p (official: False).
 
     Returns:
         float [N, K] or 0-dim.
     """
-    loss = sigmoid_focal_loss(inputs, targets, alpha=alpha, gamma=gamma, reduction="none")
-    return iou_weight_positives(loss, positive, pred_offsets, target_offsets,
+    per_entry = per_entry_loss(inputs, targets, loss, alpha=alpha, gamma=gamma)  # [N, K]
+    return iou_weight_positives(per_entry, positive, pred_offsets, target_offsets,
                                 power=iou_weight_power, reduction=reduction,
                                 detach=detach_iou_weight)
 
 
+@MODELS.register_module()
 class IoUWeightedLoss(nn.Module):
-    """Base of the registered IoU-weighted classification losses (default: summed).
+    """:func:`iou_weighted_loss` as a registered module (default: focal, summed).
 
-    A subclass gives the unweighted per-entry loss (:meth:`per_entry`); the call multiplies its
-    positive entries by IoU^p (:func:`iou_weight_positives`). Call: (logits [N, K], smoothed
-    targets [N, K], positive bool [N, K], predicted and target offsets [M, 2] of the pairs).
+    TriDet's ``cls_loss`` (``loss='focal'``) and CLTDR-GMG's refined term (``'focal'`` or
+    ``'varifocal'``). Call: (logits [N, K], smoothed targets [N, K], positive bool [N, K],
+    predicted and target offsets [M, 2] of the pairs).
     """
 
     def __init__(
         self,
         *,
         iou_weight_power: float = 1.0,
+        loss: str = "focal",
         alpha: float = 0.25,
         gamma: float = 2.0,
         reduction: str = "sum",
         detach_iou_weight: bool = False,
     ) -> None:
         super().__init__()
+        if loss not in PER_ENTRY_LOSSES:
+            raise ConfigError(f"IoUWeightedLoss loss must be one of {PER_ENTRY_LOSSES}, got {loss!r}")
         self.iou_weight_power = iou_weight_power
+        self.loss = loss
         self.alpha = alpha
         self.gamma = gamma
         self.reduction = reduction
         self.detach_iou_weight = detach_iou_weight
 
-    def per_entry(self, inputs: Tensor, targets: Tensor) -> Tensor:
-        """Unweighted loss [N, K]."""
-        raise NotImplementedError
-
     def forward(
         self, inputs: Tensor, targets: Tensor, positive: Tensor, pred_offsets: Tensor,
         target_offsets: Tensor,
     ) -> Tensor:
-        return iou_weight_positives(
-            self.per_entry(inputs, targets), positive, pred_offsets, target_offsets,
-            power=self.iou_weight_power, reduction=self.reduction,
-            detach=self.detach_iou_weight,
+        return iou_weighted_loss(
+            inputs, targets, positive, pred_offsets, target_offsets,
+            iou_weight_power=self.iou_weight_power, loss=self.loss, alpha=self.alpha,
+            gamma=self.gamma, reduction=self.reduction, detach_iou_weight=self.detach_iou_weight,
         )
-
-
-@MODELS.register_module()
-class IoUWeightedFocalLoss(IoUWeightedLoss):
-    """:func:`iou_weighted_focal_loss` as a registered module (TriDet's ``cls_loss``)."""
-
-    def per_entry(self, inputs: Tensor, targets: Tensor) -> Tensor:
-        return sigmoid_focal_loss(inputs, targets, alpha=self.alpha, gamma=self.gamma,
-                                  reduction="none")

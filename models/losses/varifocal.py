@@ -1,4 +1,5 @@
-"""Varifocal loss (CLTDR-GMG's classification loss; α 0.25, γ 2, IoU-weighted form).
+"""Varifocal loss (CLTDR-GMG's classification loss; α 0.25, γ 2; IoU^p-weighted in
+``models.losses.iou_weighted``).
 
     loss = BCE(x, t) · w,   w = t·[t > 0] + α·|σ(x) − t|^γ·[t ≤ 0]     (iou_weighted)
                             w = [t > 0]   + α·|σ(x) − t|^γ·[t ≤ 0]     (otherwise)
@@ -15,7 +16,6 @@ from torch import Tensor, nn
 
 from harness.registry import MODELS
 from models.losses.focal import reduce_loss
-from models.losses.iou_weighted import IoUWeightedLoss, iou_weight_positives
 
 
 def varifocal_loss(
@@ -47,39 +47,6 @@ def varifocal_loss(
     return reduce_loss(bce * (pos_weight + neg_weight), reduction)
 
 
-def iou_weighted_varifocal_loss(
-    inputs: Tensor,
-    targets: Tensor,
-    positive: Tensor,
-    pred_offsets: Tensor,
-    target_offsets: Tensor,
-    *,
-    iou_weight_power: float,
-    alpha: float = 0.25,
-    gamma: float = 2.0,
-    reduction: str = "sum",
-    detach_iou_weight: bool = False,
-) -> Tensor:
-    """Varifocal loss whose positive entries are scaled by IoU^p (CLTDR-GMG refined term).
-
-    Args:
-        inputs: float [N, K] logits of the valid points; targets: float [N, K] (smoothed).
-        positive: bool [N, K], the GT entries (one per pair, row-major = pair order).
-        pred_offsets, target_offsets: float [M, 2] decoded offsets of the pairs and targets.
-        iou_weight_power: p.
-        alpha, gamma: varifocal parameters.
-        reduction: 'none' | 'mean' | 'sum'.
-        detach_iou_weight: no gradient through IoU^p (official: False).
-
-    Returns:
-        float [N, K] or 0-dim.
-    """
-    loss = varifocal_loss(inputs, targets, alpha=alpha, gamma=gamma, reduction="none")
-    return iou_weight_positives(loss, positive, pred_offsets, target_offsets,
-                                power=iou_weight_power, reduction=reduction,
-                                detach=detach_iou_weight)
-
-
 @MODELS.register_module()
 class VarifocalLoss(nn.Module):
     """Registered wrapper of :func:`varifocal_loss` (default: summed)."""
@@ -105,16 +72,4 @@ class VarifocalLoss(nn.Module):
         )
 
 
-@MODELS.register_module()
-class IoUWeightedVarifocalLoss(IoUWeightedLoss):
-    """:func:`iou_weighted_varifocal_loss` as a registered module (CLTDR-GMG's refined term);
-    same call as ``IoUWeightedFocalLoss``."""
-
-    def per_entry(self, inputs: Tensor, targets: Tensor) -> Tensor:
-        return varifocal_loss(inputs, targets, alpha=self.alpha, gamma=self.gamma,
-                              reduction="none")
-
-
-__all__ = [
-    "IoUWeightedVarifocalLoss", "VarifocalLoss", "iou_weighted_varifocal_loss", "varifocal_loss",
-]
+__all__ = ["VarifocalLoss", "varifocal_loss"]

@@ -6,7 +6,6 @@ their detections with an external video classifier (``cuhk_val_simp_share.json``
 
 from __future__ import annotations
 
-import json
 import os
 
 import numpy as np
@@ -14,6 +13,7 @@ import torch
 from torch import Tensor
 
 from harness.errors import DataError
+from harness.io import loads_json
 from models.postprocess.detections import Detections
 
 COMBINE = ("sqrt", "product")
@@ -82,10 +82,10 @@ def load_external_scores(path: str | os.PathLike[str]) -> tuple[dict[str, np.nda
     """
     try:
         with open(path, encoding="utf-8") as f:
-            blob = json.load(f)
+            blob = loads_json(f.read())
     except FileNotFoundError:
         raise DataError(f"{path}: classifier score file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise DataError(f"{path}: cannot read classifier scores ({exc})") from None
     results = blob.get("results") if isinstance(blob, dict) else None
     names = blob.get("class") if isinstance(blob, dict) else None

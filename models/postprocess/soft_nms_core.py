@@ -26,7 +26,6 @@ from models.postprocess.nms_core import (
     first_max,
     soft_nms_method_error,
 )
-from models.postprocess.soft_nms_native import soft_nms_rows_native
 
 X1, X2, AREA, SC, IDX = range(5)
 # padding slot: never overlaps (x1 = x2 = +inf), never selected (score -inf)
@@ -158,9 +157,7 @@ def soft_nms_rows(
     """Run the C++ ``softnms`` loop on every row; stop once ``max_num`` rows are selected.
 
     Selections after the ``max_num``-th never change the earlier ones, and the op keeps
-    only ``min(n, max_num)``, so stopping there is exact. Runs the compiled loop of
-    :mod:`models.postprocess.soft_nms_native` when it is available (same results), this
-    numpy one otherwise.
+    only ``min(n, max_num)``, so stopping there is exact.
 
     Args:
         data: float32 [3, R, W] (x1, x2, score) per row; slots >= counts[r] are ignored.
@@ -171,23 +168,6 @@ def soft_nms_rows(
         (cols int64 [R, K] input columns in selection order, scores float32 [R, K] decayed,
         num int64 [R] valid outputs per row); K = min(max_num, W).
     """
-    op = dict(iou_threshold=iou_threshold, sigma=sigma, min_score=min_score, method=method,
-              max_num=max_num)
-    native = soft_nms_rows_native(data, counts, **op)
-    return native if native is not None else soft_nms_rows_numpy(data, counts, **op)
-
-
-def soft_nms_rows_numpy(
-    data: np.ndarray,
-    counts: np.ndarray,
-    *,
-    iou_threshold: float,
-    sigma: float,
-    min_score: float,
-    method: int,
-    max_num: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The numpy loop of :func:`soft_nms_rows` (same arguments and results)."""
     thr, sig, mins = F32(iou_threshold), F32(sigma), F32(min_score)
     state, clean = _init_state(data, counts)
     nan_free = clean and (method != 2 or sig > 0)  # no NaN score can appear: plain argmax

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.errors import DataError
+from harness.io import DuplicateKeyError, loads_json
 
 SUBSET_PREFERENCE = ("testing", "test", "validation")
 
@@ -101,9 +102,11 @@ def _read(path: str | os.PathLike[str], what: str) -> dict:
         raise DataError(f"{path}: {what} not found")
     try:
         raw = path.read_bytes()
-        data = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+        data = loads_json(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}: malformed JSON (line {exc.lineno}: {exc.msg})") from None
+    except DuplicateKeyError as exc:
+        raise DataError(f"{path}: malformed JSON ({exc})") from None
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise DataError(f"{path}: cannot read ({exc})") from None
     if not isinstance(data, dict):

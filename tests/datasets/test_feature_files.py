@@ -148,3 +148,21 @@ def test_feature_path_name_parts(tmp_path):
     p = feature_path(tmp_path, "abc", prefix="v_", suffix="_spatial_feature", ext=".pt")
     assert p == tmp_path / "v_abc_spatial_feature.pt"
     assert feature_path(tmp_path, "sub/x") == tmp_path / "sub" / "x.npy"
+
+
+def test_symlinks_out_of_the_feature_folder_are_refused_like_dotdot_ids(tmp_path):
+    """One containment rule: a feature file that is a symlink to outside its folder is refused,
+    exactly as a ``../`` video id is (it was once followed)."""
+    feats = tmp_path / "feats"
+    feats.mkdir()
+    secret = tmp_path / "secret.npy"
+    np.save(secret, np.zeros((4, 2), np.float32))
+    (feats / "leak.npy").symlink_to(secret)
+    with pytest.raises(DataError, match="leak.npy: feature file of video 'leak' lies outside .*resolves to"):
+        feature_path(feats, "leak")
+    # links inside the folder, and a feature folder that is itself a link, are fine
+    np.save(feats / "real.npy", np.zeros((4, 2), np.float32))
+    (feats / "alias.npy").symlink_to(feats / "real.npy")
+    assert feature_path(feats, "alias") == feats / "alias.npy"
+    (tmp_path / "linked").symlink_to(feats)
+    assert feature_path(tmp_path / "linked", "real") == tmp_path / "linked" / "real.npy"

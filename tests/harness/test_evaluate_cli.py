@@ -98,3 +98,63 @@ def test_warnings_go_to_stderr(files, tmp_path, capsys):
     captured = capsys.readouterr()
     assert "warning: predictions: 1 predictions have labels" in captured.err
     json.loads(captured.out)  # stdout stays pure JSON
+
+
+def _error(capsys, *argv):
+    assert main(["evaluate", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    return err
+
+
+def test_duplicate_video_key_in_predictions_is_an_error(files, tmp_path, capsys):
+    """The last duplicate once won silently (98.01 instead of 100)."""
+    gt, _ = files
+    pred = tmp_path / "dup.json"
+    pred.write_text('{"results": {"v2": [{"label": 0, "score": 0.7, "segment": [3.0, 9.0]}], '
+                    '"v2": [{"label": 0, "score": 0.7, "segment": [0.0, 1.0]}]}}')
+    err = _error(capsys, "--ground-truth", gt, "--predictions", str(pred))
+    assert "dup.json" in err and "duplicate key 'v2'" in err
+
+
+def test_duplicate_key_in_annotations_is_an_error(files, tmp_path, capsys):
+    _, pred = files
+    gt = tmp_path / "gt_dup.json"
+    gt.write_text('{"database": {"v1": {"subset": "validation", "annotations": []}, '
+                  '"v1": {"subset": "validation", "annotations": []}}}')
+    assert "duplicate key 'v1'" in _error(capsys, "--ground-truth", str(gt), "--predictions", pred)
+
+
+def test_subset_without_predicted_videos_is_an_error(files, tmp_path, capsys):
+    _, pred = files
+    ann = json.loads(json.dumps(ANN))
+    ann["database"]["v3"] = {"subset": "test", "duration": 9, "annotations": [
+        {"label": "a", "label_id": 0, "segment": [1.0, 2.0]}]}
+    gt = tmp_path / "gt3.json"
+    gt.write_text(json.dumps(ann))
+    err = _error(capsys, "--ground-truth", str(gt), "--predictions", pred, "--subset", "test")
+    assert "none of its 2 videos belongs to subset 'test'" in err
+
+
+def test_empty_results_is_an_error(files, tmp_path, capsys):
+    gt, _ = files
+    pred = tmp_path / "empty.json"
+    pred.write_text('{"results": {}}')
+    assert "holds no detections" in _error(capsys, "--ground-truth", gt, "--predictions", str(pred))
+
+
+def test_predictions_on_unknown_videos_are_counted_and_warned(files, tmp_path, capsys):
+    gt, _ = files
+    pred = tmp_path / "extra.json"
+    extra = json.loads(json.dumps(PRED))
+    extra["results"]["ghost"] = [{"label": 0, "score": 0.95, "segment": [1.0, 5.0]}] * 2
+    pred.write_text(json.dumps(extra))
+    assert main(["evaluate", "--ground-truth", gt, "--predictions", str(pred), "--json"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["counts"]["predictions_without_gt_video"] == 2
+    assert "2 predictions on 1 videos without ground truth" in captured.err and "'ghost'" in captured.err
+    # the official rule is kept: they are false positives, so the score drops
+    base = evaluate_detection(load_ground_truth(gt, "validation"), load_predictions(files[1]),
+                              np.linspace(0.3, 0.7, 5))
+    assert out["average_mAP"] < base.average_mAP

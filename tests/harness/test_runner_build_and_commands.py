@@ -69,11 +69,11 @@ def test_cfg_options_parsing_and_errors(tmp_path):
 def test_data_root_override_moves_every_data_path():
     cfg = load_config(
         TINY_CONFIG,
-        {"data_root": "old/root", "val_evaluator.ann_file": "old/root/ann.json"},
+        {"data_root": "old/root", "test_dataloader.dataset.ann_file": "old/root/ann.json"},
         data_root="new/place",
     )
     assert cfg.data_root == "new/place"
-    assert cfg.val_evaluator.ann_file == "new/place/ann.json"
+    assert cfg.test_dataloader.dataset.ann_file == "new/place/ann.json"
     with pytest.raises(ConfigError, match="data_root"):
         load_config(TINY_CONFIG, data_root="x")  # the tiny config has no data root
 
@@ -106,10 +106,14 @@ def _cli_test(*args):
 def test_test_command_on_own_and_official_checkpoints(tiny_finished_run, tmp_path, capsys):
     record = RunRecord.read(tiny_finished_run / "record.json")
     ckpt = tiny_finished_run / "epoch_4.pth"
-    # a harness checkpoint outside results/runs needs --trust
-    assert _cli_test("--checkpoint", str(ckpt), "--work-dir", str(tmp_path / "t0")) == 2
+    # the run's own checkpoint (hash in its checkpoints.json) loads in full wherever it lies;
+    # a copy without that record needs --trust
+    copy = tmp_path / "copy" / "epoch_4.pth"
+    copy.parent.mkdir()
+    copy.write_bytes(ckpt.read_bytes())
+    assert _cli_test("--checkpoint", str(copy), "--work-dir", str(tmp_path / "t0")) == 2
     assert "weights-only" in capsys.readouterr().err
-    assert _cli_test("--checkpoint", str(ckpt), "--trust", "--work-dir", str(tmp_path / "t1")) == 0
+    assert _cli_test("--checkpoint", str(ckpt), "--work-dir", str(tmp_path / "t1")) == 0
     own = json.loads((tmp_path / "t1" / "test_record.json").read_text())
     assert own["weights"] == "state_dict_ema"
     assert own["metrics"]["average_mAP"] == record.average_mAP
@@ -128,7 +132,8 @@ def test_test_command_rejects_weights_of_another_model(tmp_path, capsys):
     torch.save({"state_dict_ema": {"module.backbone.w": torch.zeros(2)}}, path)
     assert _cli_test("--checkpoint", str(path), "--official", "--work-dir", str(tmp_path / "t")) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "do not fit" in err and err.count("\n") == 1
+    assert err.startswith("error: ") and "weights of another model" in err and err.count("\n") == 1
+    assert "missing (first: " in err and "unexpected (first: backbone.w)" in err
 
 
 def test_curve_begin_is_the_cltdr_rule():
@@ -136,3 +141,26 @@ def test_curve_begin_is_the_cltdr_rule():
 
     # CLTDR-GMG train.py evaluates from 0-based epoch (max_epochs - 5) // 2 on
     assert [curve_begin_epoch(n) for n in (12, 35, 40, 57, 5, 4)] == [3, 15, 17, 26, 0, 0]
+
+
+def test_speed_switch_is_hashed_checked_and_needs_a_dense_detector(tmp_path):
+    plain = resolve_run_config(TINY_CONFIG, 0, tmp_path / "a")
+    fast = resolve_run_config(TINY_CONFIG, 0, tmp_path / "a", {"torch_compile": True})
+    off = resolve_run_config(TINY_CONFIG, 0, tmp_path / "a", {"torch_compile": False})
+    assert len({plain.config_hash, fast.config_hash, off.config_hash}) == 3
+    with pytest.raises(ConfigError, match="torch_compile"):
+        resolve_run_config(TINY_CONFIG, 0, tmp_path / "a", {"torch_compile": "fast"})
+    with pytest.raises(ConfigError, match="network"):  # the tiny model is no DenseDetector
+        try:
+            build_runner(TINY_CONFIG, 0, tmp_path / "b", {"torch_compile": True})
+        finally:
+            torch.use_deterministic_algorithms(False)
+
+
+def test_manifest_records_the_speed_switch():
+    from harness.manifest import RunManifest, collect_manifest
+
+    m = collect_manifest(config_hash="x", seed=0, torch_compile={"mode": "max-autotune"})
+    assert m.torch_compile == {"mode": "max-autotune"}
+    assert collect_manifest(config_hash="x", seed=0).torch_compile is None
+    assert RunManifest.from_json(m.to_json()) == m

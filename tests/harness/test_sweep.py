@@ -280,3 +280,25 @@ def test_submitit_local_executor_runs_the_jobs(fake):
     assert SlurmOptions(folder=Path("x"), partition="gpu", gpus_per_run=2).parameters() == {
         "timeout_min": 240, "name": "tal-sweep", "gpus_per_node": 2, "cpus_per_task": 8,
         "slurm_array_parallelism": 32, "slurm_partition": "gpu"}
+
+
+def test_a_folder_holding_another_seeds_record_is_not_done(fake):
+    """One validity rule: sweep once skipped seed1 (holding seed 0's record) as done while
+    aggregate rejected it, so that seed was never trained nor counted."""
+    from harness.aggregate import Problems, collect_cell
+
+    run_local([r.job for r in fake.plan("0").to_run])
+    seed0 = fake.results / "cfg" / "fake" / "seed0"
+    seed1 = fake.results / "cfg" / "fake" / "seed1"
+    seed1.mkdir(parents=True)
+    (seed1 / "record.json").write_text((seed0 / "record.json").read_text())
+    problems = Problems()
+    cell = fake.exp.cells("real", repo_root=fake.root)[0]
+    collect_cell(cell, fake.results, problems, None, fake.root)
+    assert "record of seed 0 in folder seed1" in " ".join(map(str, problems))
+    plan = fake.plan("0-1")
+    assert [(r.state, r.action) for r in plan.runs] == [("done", "skip"), ("corrupt", "start")]
+    assert "record of seed 0 in folder seed1" in plan.runs[1].problem
+    run_local([r.job for r in plan.to_run])
+    assert RunRecord.read(seed1 / "record.json").seed == 1
+    assert inspect_run(seed1, fake.hash).state == "done"

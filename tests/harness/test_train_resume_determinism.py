@@ -100,7 +100,9 @@ def test_resume_without_the_saved_generators_diverges(uninterrupted, tmp_path):
     ckpt_path = work / "epoch_2.pth"
     ckpt = load_ckpt(ckpt_path)
     del ckpt["harness_resume"]
-    torch.save(ckpt, ckpt_path)
+    from harness.checkpoint import atomic_save_checkpoint
+
+    atomic_save_checkpoint(ckpt, str(ckpt_path))  # recorded, as the run's own save would be
     assert _cli_train(work, 0, "--resume") == 0
     full, resumed = load_ckpt(uninterrupted / "epoch_4.pth"), load_ckpt(work / "epoch_4.pth")
     assert not torch.equal(full["state_dict"]["conv.weight"], resumed["state_dict"]["conv.weight"])

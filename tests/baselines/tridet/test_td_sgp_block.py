@@ -7,8 +7,8 @@ import torch
 from torch import nn
 
 from baselines.tridet import SGPBlock, from_official_config
-from baselines.tridet.sgp_block import depthwise, window_kernel_size
 from harness.errors import ConfigError
+from models.layers.sgp import window_kernel_size
 
 SGP_CONVS = ("psi", "fc", "convw", "convkw", "global_fc")
 
@@ -73,15 +73,7 @@ def test_formula_against_plain_convolutions():
     y = xd * m + blk.drop_path_out.scale * y
     y = y + blk.drop_path_mlp.scale * blk.mlp(blk.gn(y))
     assert torch.allclose(out, y, atol=1e-5)
-
-
-def test_depthwise_kernel_one_equals_the_convolution():
-    conv = nn.Conv1d(8, 8, 1, groups=8)
-    x = torch.randn(2, 8, 7)
-    assert torch.allclose(depthwise(conv, x), conv(x), atol=1e-6)
-    x_time_major = x.transpose(1, 2).contiguous().transpose(1, 2)
-    wide = nn.Conv1d(8, 8, 5, padding=2, groups=8)
-    assert torch.allclose(depthwise(wide, x_time_major), wide(x), atol=1e-6)
+    assert all(type(m) is nn.Conv1d for m in (blk.psi, blk.fc, blk.convw, blk.convkw, blk.global_fc))
 
 
 def test_outputs_depend_on_the_padded_length():
@@ -142,3 +134,15 @@ def test_nonzero_initialised_sgp_convs_train():
     before = model.backbone.branch[0].convkw.weight.detach().clone()
     _train_steps(model, steps=2)
     assert not torch.equal(before, model.backbone.branch[0].convkw.weight)
+
+
+def test_zero_branch_weights_give_exactly_zero_branch_gradients():
+    """With the official zero init every branch conv gets an exact-zero gradient."""
+    blk = SGPBlock(dim=16, kernel_size=1, k=5, mlp_dim=16, init_conv_vars=0.0)
+    x = torch.randn(2, 16, 24)
+    out, _ = blk(x, torch.ones(2, 1, 24, dtype=torch.bool))
+    out.square().sum().backward()
+    for conv in (blk.psi, blk.fc, blk.convw, blk.convkw, blk.global_fc):
+        assert conv.weight.grad is not None and torch.count_nonzero(conv.weight.grad) == 0
+        assert torch.count_nonzero(conv.bias.grad) == 0
+    assert isinstance(blk.downsample, nn.Identity)

@@ -53,7 +53,7 @@ def test_other_dataset_in_data_root_is_an_error(tmp_path):
     import datasets  # noqa: F401
 
     DATASETS.build(_cfg(tmp_path / "d"))
-    with pytest.raises(DataError, match="holds another dataset.*point data_root elsewhere"):
+    with pytest.raises(DataError, match="holds another dataset.*make-data synthetic.*SyntheticTALDataset data_root"):
         DATASETS.build(_cfg(tmp_path / "d", quality="high"))
 
 

@@ -171,7 +171,7 @@ def test_refuses_foreign_or_incomplete_folder(tmp_path):
     spec = SyntheticSpec("anet-like", num_train=1, num_test=1)
     write_dataset(spec, tmp_path / "y")
     next((tmp_path / "y" / "features").iterdir()).unlink()
-    with pytest.raises(DataError, match="files missing"):
+    with pytest.raises(DataError, match=r"changed: features/.*\.npy \(missing\)"):
         write_dataset(spec, tmp_path / "y")
     (tmp_path / "z").mkdir()  # an empty folder counts as absent
     assert write_dataset(spec, tmp_path / "z")[0] == "created"
@@ -214,3 +214,41 @@ def test_unknown_preset_or_quality():
         SyntheticSpec("kinetics-like").identity()
     with pytest.raises(ConfigError, match="unknown synthetic quality"):
         SyntheticSpec("thumos-like", "ultra").identity()
+
+
+def test_force_replaces_only_what_the_harness_wrote(tmp_path):
+    """--force once deleted a user's files in --out: now it refuses and lists them."""
+    spec = SyntheticSpec("anet-like", "mid", 0, num_train=1, num_test=1)
+    other = SyntheticSpec("anet-like", "mid", 3, num_train=1, num_test=1)
+    d = tmp_path / "d"
+    write_dataset(spec, d)
+    (d / "important.txt").write_text("mine")
+    (d / "sub").mkdir()
+    (d / "sub" / "thesis.tex").write_text("mine too")
+    with pytest.raises(DataError, match=r"did not write \(important.txt, sub/thesis.tex\).*even with --force"):
+        write_dataset(other, d, force=True)
+    assert (d / "important.txt").read_text() == "mine" and (d / "sub" / "thesis.tex").is_file()
+    # a folder without a manifest is never replaced either
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "notes.txt").write_text("mine")
+    with pytest.raises(DataError, match="notes.txt"):
+        write_dataset(spec, tmp_path / "x", force=True)
+    assert (tmp_path / "x" / "notes.txt").is_file()
+
+
+def test_refusal_names_the_changed_file_and_the_make_data_command(tmp_path):
+    spec = SyntheticSpec("anet-like", "mid", 0, num_train=1, num_test=1)
+    write_dataset(spec, tmp_path / "d")
+    victim = sorted((tmp_path / "d" / "features").iterdir())[0]
+    victim.write_bytes(victim.read_bytes() + b"x")
+    with pytest.raises(DataError, match=rf"features/{victim.name} \(\d+ bytes.*make-data synthetic"):
+        write_dataset(spec, tmp_path / "d")
+
+
+def test_out_that_is_a_file_or_under_a_file(tmp_path):
+    (tmp_path / "f").write_text("x")
+    spec = SyntheticSpec("anet-like", "mid", 0, num_train=1, num_test=1)
+    with pytest.raises(DataError, match="is a file"):
+        write_dataset(spec, tmp_path / "f")
+    with pytest.raises(DataError, match="lies under a file"):
+        write_dataset(spec, tmp_path / "f" / "sub")

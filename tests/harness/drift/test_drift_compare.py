@@ -39,7 +39,8 @@ BENCH = DriftBenchmark(name="t", methods=(("af", "a.py"), ("td", "t.py")), seeds
 def _prov(**changes) -> Provenance:
     base = dict(git_sha="abc", git_dirty=False, created="2026-01-01T00:00:00+00:00",
                 versions={"python": "3.11.7", "torch": "2.13.0", "numpy": "2.4.6"},
-                cpu="cpu-x", torch_threads=1, device="cpu", data_fingerprint="f" * 64)
+                cpu="cpu-x", torch_threads=1, device="cpu", data_fingerprint="f" * 64,
+                numerics_key="k1", numerics={"cpu_flags": "aa", "torch_build": {"BLAS_INFO": "mkl"}})
     base.update(changes)
     return Provenance(**base)
 
@@ -101,6 +102,26 @@ def test_environment_differences_name_what_changed():
                     "torch_threads 1 -> 2", "data_fingerprint 'ffffffffffff' -> 'eeeeeeeeeeee'"]
 
 
+def test_same_coarse_cpu_name_but_other_numerics_is_not_exact():
+    """The exact rule once keyed on the coarse CPU name ("AMD EPYC"): two set-ups with other
+    flags or another BLAS counted as the same."""
+    other = _prov(numerics_key="k2", numerics={"cpu_flags": "bb", "torch_build": {"BLAS_INFO": "openblas"}})
+    assert environment_differences(_prov(), other) == ["numerics key k1 -> k2 (cpu_flags, torch_build)"]
+    # a baseline without a key (made before the key existed) never counts as the same
+    assert environment_differences(_prov(numerics_key="", numerics={}), _prov(numerics_key="", numerics={}))
+
+
+def test_numerics_key_identifies_flags_blas_threads_and_versions():
+    from harness.manifest import numerics_info, numerics_key
+
+    info = numerics_info()
+    assert {"cpu_model", "cpu_ids", "cpu_flags", "cpu_capability", "torch_build", "numpy_blas",
+            "versions", "torch_threads", "interop_threads", "env"} <= set(info)
+    for key, value in [("cpu_flags", "other"), ("torch_threads", 99), ("numpy_blas", "x"),
+                       ("env", {"MKL_CBWR": "AVX2"}), ("versions", {"torch": "0"})]:
+        assert numerics_key(dict(info, **{key: value})) != numerics_key(info), key
+
+
 def test_spread_tolerance_formula():
     assert spread_tolerance(None, 3) == FLOOR_PP
     assert spread_tolerance(0.0001, 3) == FLOOR_PP  # 0.01 pp spread: the floor wins
@@ -156,7 +177,7 @@ def test_seed_stats():
 
 @pytest.mark.parametrize("content, message", [
     (None, "drift baseline not found; create it with python -m harness drift --update"),
-    ("{not json", "not valid JSON (line 1"),
+    ("{not json", "line 1 column 2"),
     ('{"schema": "something else"}', "not a drift baseline"),
     ('{"schema": "tal-harness drift baseline", "schema_version": 1, "benchmark": {}}', "malformed drift baseline"),
 ])

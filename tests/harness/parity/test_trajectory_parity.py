@@ -95,7 +95,7 @@ def test_none_gradient_rule_is_caught_by_the_exact_checks(blobs, monkeypatch):
             begin += length
         return out
 
-    import baselines.tridet.detector as td
+    import models.detectors.trident_detector as td
 
     monkeypatch.setattr(td, "pyramid_offsets_at", old_pyramid_offsets_at)
     blob = blobs["tridet"]

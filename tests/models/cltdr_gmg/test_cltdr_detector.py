@@ -34,7 +34,7 @@ def test_official_thumos_settings(cl_thumos_model):
     m = cl_thumos_model
     assert isinstance(m.backbone.stem[0], GMGBlock) and isinstance(m.backbone.branch[4], GMGBlock)
     assert m.max_div_factor == 32 and m.input_noise == 0.05
-    assert type(m.cls_loss).__name__ == "IoUWeightedVarifocalLoss"
+    assert type(m.cls_loss).__name__ == "IoUWeightedLoss" and m.cls_loss.loss == "varifocal"
     assert m.cls_loss.iou_weight_power == 0.2
     assert type(m.pre_cls_loss).__name__ == "SigmoidFocalLoss"
     assert m.loss_normalizer.updates_per_iter == 2 and m.loss_normalizer.value == 100.0
@@ -205,5 +205,5 @@ def test_registry_command_lists_the_model(capsys):
     assert main(["registry"]) == 0
     text = capsys.readouterr().out
     for name in ("CLTDRGMG", "NeighbourLevelFusion", "CrossLevelFusion", "RefineHead",
-                 "VarifocalLoss", "IoUWeightedVarifocalLoss"):
+                 "VarifocalLoss", "IoUWeightedLoss"):
         assert name in text, name

@@ -49,16 +49,16 @@ def test_drop_path_drops_whole_samples_and_rescales():
     assert 0.65 < kept < 0.85
 
 
-def test_drop_path_factor_draws_like_forward():
+def test_affine_drop_path_is_drop_path_of_scaled_input():
     dp = AffineDropPath(3, drop_prob=0.3)
     with torch.no_grad():
         dp.scale.uniform_(0.5, 1.0)
     dp.train()
     x = torch.randn(6, 3, 4)
     torch.manual_seed(5)
-    ref = dp(x)
+    got = dp(x)
     torch.manual_seed(5)
-    torch.testing.assert_close(dp.factor(6) * x, ref)
+    torch.testing.assert_close(got, drop_path(dp.scale * x, 0.3, True))
     model = torch.nn.Sequential(dp, AffineDropPath(3, drop_prob=0.1))
     assert set_drop_path_prob(model, 0.0) == 2 and dp.drop_prob == 0.0
 

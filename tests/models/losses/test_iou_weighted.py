@@ -6,8 +6,8 @@ import torch
 
 from models.losses.focal import sigmoid_focal_loss
 from models.losses.iou_weighted import (
-    IoUWeightedFocalLoss,
-    iou_weighted_focal_loss,
+    IoUWeightedLoss,
+    iou_weighted_loss,
     iou_weights,
     weight_positive_entries,
 )
@@ -37,7 +37,7 @@ def test_loss_value_and_gradient_through_the_iou():
     positive = targets > 0
     pred = torch.tensor([[1.0, 2.0], [0.5, 0.5]], requires_grad=True)
     tgt = torch.tensor([[1.0, 1.0], [1.0, 1.0]])
-    loss = iou_weighted_focal_loss(logits, targets, positive, pred, tgt, iou_weight_power=0.2)
+    loss = iou_weighted_loss(logits, targets, positive, pred, tgt, iou_weight_power=0.2)
     focal = sigmoid_focal_loss(logits, targets)  # [4, 3]
     iou = torch.tensor([2 / 3, 0.5])
     expected = focal.sum() - focal[1, 2] - focal[3, 0] + focal[1, 2] * iou[0] ** 0.2 \
@@ -45,7 +45,7 @@ def test_loss_value_and_gradient_through_the_iou():
     assert torch.allclose(loss, expected)
     loss.backward()
     assert pred.grad is not None and pred.grad.abs().sum() > 0  # the IoU is not detached
-    plain = IoUWeightedFocalLoss(iou_weight_power=0.0)(logits, targets, positive, pred, tgt)
+    plain = IoUWeightedLoss(iou_weight_power=0.0)(logits, targets, positive, pred, tgt)
     assert torch.allclose(plain, focal.sum())
 
 
@@ -60,10 +60,19 @@ def test_detached_weight_same_value_no_gradient_to_the_offsets():
     grads, values = {}, {}
     for detach in (False, True):
         pred = torch.tensor([[0.5, 1.0], [1.0, 0.5]], requires_grad=True)
-        loss = IoUWeightedFocalLoss(iou_weight_power=1.0, detach_iou_weight=detach)(
+        loss = IoUWeightedLoss(iou_weight_power=1.0, detach_iou_weight=detach)(
             logits, targets, positive, pred, tgt)
         loss.backward()
         grads[detach], values[detach] = pred.grad, loss.detach()
     assert torch.equal(values[False], values[True])
     assert grads[False].abs().sum() > 0  # official: d(IoU·L)/d offsets ≠ 0
     assert grads[True] is None
+
+
+def test_unknown_per_entry_loss_is_one_line_error():
+    import pytest
+
+    from harness.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="focal"):
+        IoUWeightedLoss(loss="bce")

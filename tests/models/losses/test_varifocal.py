@@ -8,13 +8,8 @@ import pytest
 import torch
 
 from harness.registry import MODELS
-from models.losses.iou_weighted import iou_weights
-from models.losses.varifocal import (
-    IoUWeightedVarifocalLoss,
-    VarifocalLoss,
-    iou_weighted_varifocal_loss,
-    varifocal_loss,
-)
+from models.losses.iou_weighted import IoUWeightedLoss, iou_weighted_loss, iou_weights
+from models.losses.varifocal import VarifocalLoss, varifocal_loss
 
 
 def _bce(x: float, t: float) -> float:
@@ -73,13 +68,13 @@ def test_iou_weighted_variant_scales_positives_only():
     pred = torch.tensor([[1.0, 2.0], [0.5, 0.5]])
     target = torch.tensor([[1.5, 2.0], [0.5, 1.0]])
     w = iou_weights(pred, target, 0.2)
-    per = iou_weighted_varifocal_loss(x, t, positive, pred, target, iou_weight_power=0.2,
-                                      reduction="none")
+    per = iou_weighted_loss(x, t, positive, pred, target, iou_weight_power=0.2,
+                            loss="varifocal", reduction="none")
     base = varifocal_loss(x, t)
     assert torch.allclose(per[~positive], base[~positive])
     assert torch.allclose(per[positive], base[positive] * w)
-    module = MODELS.build(dict(type="IoUWeightedVarifocalLoss", iou_weight_power=0.2))
-    assert isinstance(module, IoUWeightedVarifocalLoss)
+    module = MODELS.build(dict(type="IoUWeightedLoss", loss="varifocal", iou_weight_power=0.2))
+    assert isinstance(module, IoUWeightedLoss)
     assert math.isclose(module(x, t, positive, pred, target).item(), per.sum().item(), rel_tol=1e-6)
     assert isinstance(MODELS.build(dict(type="VarifocalLoss")), VarifocalLoss)
 
@@ -93,7 +88,7 @@ def test_detached_iou_weight_stops_the_gradient_to_the_offsets():
     out = {}
     for detach in (False, True):
         pred = torch.tensor([[1.0, 2.0], [0.5, 0.5]], requires_grad=True)
-        loss = MODELS.build(dict(type="IoUWeightedVarifocalLoss", iou_weight_power=1.0,
+        loss = MODELS.build(dict(type="IoUWeightedLoss", loss="varifocal", iou_weight_power=1.0,
                                  detach_iou_weight=detach))(x, t, t > 0, pred, target)
         loss.backward()
         out[detach] = (loss.detach(), pred.grad)
