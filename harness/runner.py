@@ -35,6 +35,7 @@ RUN_SPECIFIC_KEYS = ("work_dir", "randomness", "launcher", "resume", "load_from"
 CONFIG_DUMP = "config.py"
 HASH_FILE = "config_hash.txt"
 COMPILE_KEY = "torch_compile"  # the speed switch (see the module docstring)
+SEED_EXACT_KEY = "seed_exact"  # official random-number order (harness.seed_exact)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -120,7 +121,8 @@ def load_config(
     if variant:
         cfg.merge_from_dict(variant)
     if overrides:
-        top_level = set(cfg.keys()) | set(RUN_SPECIFIC_KEYS) | runner_keys() | CONVENTION_KEYS
+        top_level = (set(cfg.keys()) | set(RUN_SPECIFIC_KEYS) | runner_keys() | CONVENTION_KEYS
+                     | {SEED_EXACT_KEY})
         try:
             cfg.merge_from_dict(dict(overrides))
         except Exception as exc:
@@ -217,7 +219,7 @@ def resolve_run_config(
     cfg = load_config(config, overrides, data_root)
     if amp:
         apply_amp(cfg)
-    if cfg.get("seed_exact", False):  # official random-number order (harness.seed_exact)
+    if cfg.get(SEED_EXACT_KEY, False):  # official random-number order (harness.seed_exact)
         from harness.seed_exact import apply_seed_exact
 
         if launcher != "none":

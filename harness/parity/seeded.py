@@ -96,7 +96,8 @@ class _DropRecorder:
         for name, mod in model.named_modules():
             if isinstance(mod, AffineDropPath):
                 mod.register_forward_hook(self._hook(name))  # the plain forward
-                mod.factor = self._factor(name, mod)  # the fused add_drop_path
+                if hasattr(mod, "factor"):  # a fused path that bypasses forward
+                    mod.factor = self._factor(name, mod)
 
     def _factor(self, name: str, mod):
         factor = mod.factor
