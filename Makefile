@@ -14,19 +14,26 @@ TORCH_VERSION ?= 2.13.0
 TORCH_INDEX ?=
 PIP_TORCH_ARGS := $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX),)
 
-DATA ?= results/data
+# make data: empty DATA = make-data's default folder (results/data/synthetic/<preset>-<quality>)
+DATA ?=
 PRESET ?= thumos-like
 QUALITY ?= mid
 SEED ?= 0
 # Experiments: SCALE=synthetic (the embedded default) or SCALE=real with DATA_ROOT=...
 SCALE ?= synthetic
-SEEDS ?= 0-2
-JOBS ?= 2
+# SEEDS, JOBS, BOOTSTRAP: empty = the commands' defaults (harness/defaults.py: seeds 0-2,
+# 2 trainings at a time, 300 bootstrap replicates); e.g. make table1 SEEDS=0-4 BOOTSTRAP=1000
+SEEDS ?=
+JOBS ?=
+BOOTSTRAP ?=
 EXP ?= table1
 CFG ?= harness/configs/actionformer/synthetic_thumos_like.py
 DATA_ROOT ?=
 DATA_ROOT_ARG = $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
-SWEEP_ARGS = --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG)
+SEEDS_ARG = $(if $(SEEDS),--seeds $(SEEDS),)
+SWEEP_ARGS = --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG)
+JOBS_ARG = $(if $(JOBS),--jobs $(JOBS),)
+BOOTSTRAP_ARG = $(if $(BOOTSTRAP),--bootstrap $(BOOTSTRAP),)
 
 TABLES := table1 table2 table3 table4 table5
 
@@ -34,7 +41,7 @@ TABLES := table1 table2 table3 table4 table5
 	$(TABLES) ablations tables diagnose drift drift-update clean distclean help
 
 help:
-	@echo "make table1        Table 1: sweep (resumable) + aggregate + HTML/LaTeX report, SCALE=$(SCALE) SEEDS=$(SEEDS)"
+	@echo "make table1        Table 1: sweep (resumable) + aggregate + HTML/LaTeX report, SCALE=$(SCALE) SEEDS=$(or $(SEEDS),0-2)"
 	@echo "make table2..5     the other main tables, the same way"
 	@echo "make ablations     Tables 6-11 (CLTDR-GMG ablations) the same way"
 	@echo "make tables        all eleven tables"
@@ -45,7 +52,7 @@ help:
 	@echo "make test          run the test suite (creates .venv and installs pdflatex/chromium on first use)"
 	@echo "make train         one run: CFG=... SEED=..."
 	@echo "make sweep         every (config, seed) of EXP=$(EXP); make aggregate for its tables"
-	@echo "make data          write the synthetic benchmark (PRESET=$(PRESET) QUALITY=$(QUALITY)) under $(DATA)"
+	@echo "make data          write the synthetic benchmark (PRESET=$(PRESET) QUALITY=$(QUALITY)) under $(or $(DATA),results/data)/synthetic"
 	@echo "make check-data    check a data root before a long run (CFG=...)"
 	@echo "make bench         benchmarks (evaluator speed, CLI start-up and evaluate on files; models when present)"
 	@echo "make lint          ruff"
@@ -75,7 +82,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check harness models baselines datasets reports tests
 
 data: $(STAMP)
-	$(PY) -m harness make-data synthetic --preset $(PRESET) --quality $(QUALITY) --seed $(SEED) --out $(DATA)/synthetic/$(PRESET)-$(QUALITY)
+	$(PY) -m harness make-data synthetic --preset $(PRESET) --quality $(QUALITY) --seed $(SEED) $(if $(DATA),--out $(DATA)/synthetic/$(PRESET)-$(QUALITY),)
 
 check-data: $(STAMP)
 	$(PY) -m harness check-data $(CFG) $(DATA_ROOT_ARG)
@@ -84,19 +91,17 @@ train: $(STAMP)
 	$(PY) -m harness train $(CFG) --seed $(SEED)
 
 sweep: $(STAMP)
-	$(PY) -m harness sweep $(EXP) $(SWEEP_ARGS) --jobs $(JOBS)
+	$(PY) -m harness sweep $(EXP) $(SWEEP_ARGS) $(JOBS_ARG)
 
 aggregate: $(STAMP)
-	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG)
+	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG) $(BOOTSTRAP_ARG)
 
-# video-level bootstrap replicates per cell (1000 for a paper; the t-interval over seeds is exact)
-BOOTSTRAP ?= 300
 # one experiment end to end: sweep (resumable: finished runs are kept), aggregate, render
 # ($(2) = diagnose: also DETAD's error analysis of every run, linked from the report index)
 run-experiment = \
-	$(PY) -m harness sweep $(1) $(SWEEP_ARGS) --jobs $(JOBS) && \
-	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) --bootstrap $(BOOTSTRAP) && \
-	$(if $(2),$(PY) -m harness diagnose $(1) --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG) && ,)\
+	$(PY) -m harness sweep $(1) $(SWEEP_ARGS) $(JOBS_ARG) && \
+	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) $(BOOTSTRAP_ARG) && \
+	$(if $(2),$(PY) -m harness diagnose $(1) --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG) && ,)\
 	$(PY) -m harness report $(1) --scale $(SCALE) --aggregate never
 
 # Tables 1-5 (at synthetic scale each dataset x feature set is a preset x quality stand-in),
@@ -116,7 +121,7 @@ report: $(STAMP)
 
 # DETAD's error analysis of every run of EXP over seeds (reports/build/<EXP>-<SCALE>/diagnosis/)
 diagnose: $(STAMP)
-	$(PY) -m harness diagnose $(EXP) --scale $(SCALE) --seeds $(SEEDS) $(DATA_ROOT_ARG)
+	$(PY) -m harness diagnose $(EXP) --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG)
 
 # CI regression check on mAP drift (results/baselines/ci.json); METHODS=actionformer,tridet for a subset
 METHODS ?=

@@ -75,6 +75,33 @@ def _chosen(argv: Sequence[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
+def shows_default(action: argparse.Action) -> bool:
+    """Whether ``--help`` should name the option's default: everything but None, False and ''
+    (an unset option, a switch that is off)."""
+    return bool(action.option_strings) and action.default not in (None, False, "", argparse.SUPPRESS)
+
+
+class DefaultsHelpFormatter(argparse.HelpFormatter):
+    """Appends ``(default: X)`` to an option's help unless the text already names its default."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if shows_default(action) and "default" not in text.lower():
+            text = f"{text} (default: %(default)s)".strip()
+        return text
+
+
+def _show_defaults(p: argparse.ArgumentParser) -> None:
+    """Every option's ``--help`` line names its default (:class:`DefaultsHelpFormatter`, mixed
+    into a formatter the module chose itself)."""
+    if not issubclass(p.formatter_class, DefaultsHelpFormatter):
+        p.formatter_class = type("DefaultsAnd" + p.formatter_class.__name__,
+                                 (DefaultsHelpFormatter, p.formatter_class), {})
+    for action in p._actions:  # argparse prints no help line at all for help=None
+        if action.help is None and shows_default(action):
+            action.help = "(default: %(default)s)"
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; with ``argv``, only the chosen subcommand's module is imported (the others
     are listed with their help line), without it every subcommand gets its arguments."""
@@ -93,6 +120,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             mod = importlib.import_module(cmd.module)
             if hasattr(mod, "add_arguments"):
                 mod.add_arguments(p)
+            _show_defaults(p)
     return parser
 
 

@@ -13,6 +13,11 @@ Evaluating is a pure observation: the global random generators are saved before 
 evaluation and restored after it (a DataLoader draws its base seed from the global torch
 generator), so a run with the curve trains exactly as the same run without it.
 
+``validate_last_epoch = False`` (an attribute, set by ``python -m harness train`` when the
+validation and test loaders and evaluators are the same split) skips the last epoch's
+validation: the test run right after training evaluates the same model on the same data, and
+its result is recorded as the last point of the curve, so the split is evaluated once.
+
 Checkpoints are written at the end of an epoch, before that epoch's evaluation. A resumed run
 therefore repeats the evaluation of the epoch it resumes from (when that epoch is on the
 curve) before training on, so that the curve has every epoch.
@@ -58,6 +63,7 @@ class TALTrainLoop(EpochBasedTrainLoop):
             raise ConfigError(f"train_cfg.curve_begin must lie in [0, {max_epochs}), got {begin}")
         self.record_test_curve = bool(record_test_curve)
         self.curve_begin = begin
+        self.validate_last_epoch = True
         # mmengine validates after epoch e (0-based) when e + 1 >= val_begin
         val_begin = begin + 1 if self.record_test_curve else max_epochs + 1
         super().__init__(runner, dataloader, max_epochs, val_begin=val_begin, val_interval=1)
@@ -67,6 +73,7 @@ class TALTrainLoop(EpochBasedTrainLoop):
             self.record_test_curve
             and self.runner.val_loop is not None
             and self._epoch >= self.val_begin
+            and (self.validate_last_epoch or self._epoch < self._max_epochs)
         )
 
     def _validate(self) -> None:

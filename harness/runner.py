@@ -7,7 +7,9 @@ resolved config (``config.py``) and its hash (``config_hash.txt``) are written i
 
 The **experiment hash** is the SHA-256 of the canonical JSON of the config after overrides,
 data root and AMP, *before* the run-specific keys are added: one config run with seeds 0-4
-gives one hash, and any change to what is trained or evaluated changes it.
+gives one hash, and any change to what is trained or evaluated changes it. What a run only
+shows (``PRESENTATION_KEYS``: log level and interval, console progress, visualizer backends
+such as TensorBoard) is left out, so switching TensorBoard on never makes a finished run stale.
 
 The **speed switch** is the top-level key ``torch_compile`` (absent/False: plain PyTorch;
 True or a dict of ``torch.compile`` arguments: the detector's network compiled after the
@@ -32,6 +34,9 @@ from harness.experiments.variants import resolve_config
 
 RUNS_ROOT = Path("results") / "runs"
 RUN_SPECIFIC_KEYS = ("work_dir", "randomness", "launcher", "resume", "load_from", "experiment_name")
+# not hashed: how a run reports itself (top-level keys, and hooks of default_hooks)
+PRESENTATION_KEYS = ("log_level", "log_processor", "visualizer")
+PRESENTATION_HOOKS = ("logger", "progress")
 CONFIG_DUMP = "config.py"
 HASH_FILE = "config_hash.txt"
 COMPILE_KEY = "torch_compile"  # the speed switch (see the module docstring)
@@ -72,10 +77,30 @@ def config_identity(config: str | os.PathLike[str]) -> tuple[str, str]:
     return path.parent.name, path.stem
 
 
-def default_work_dir(config: str | os.PathLike[str], seed: int | None) -> Path:
-    """``results/runs/<model>/<config>/seed<k>/`` (relative to the current directory)."""
+def run_folder_tag(cfg) -> str:
+    """The stand-in tag of a synthetic config (``mid``, ``low-rgb``, ``high-s1``), else ''.
+
+    The same tag a sweep gives the run folder (:attr:`harness.experiments.schema.StandIn.tag`),
+    read from the test dataset (``preset``, ``quality``, ``seed``, ``channels``), so that a
+    hand ``train CONFIG --seed 0`` of a sweep's config lands in the sweep's run folder.
+    """
+    from harness.experiments.schema import SYNTHETIC_CHANNELS, StandIn
+
+    loader = (cfg.get("test_dataloader") if cfg is not None else None) or {}
+    ds = loader.get("dataset") or {}
+    if "preset" not in ds or "quality" not in ds:
+        return ""
+    channels = ds.get("channels")
+    rgb_only = channels is not None and list(channels) == [0, SYNTHETIC_CHANNELS // 2]
+    return StandIn(str(ds["preset"]), str(ds["quality"]), int(ds.get("seed") or 0), rgb_only).tag
+
+
+def default_work_dir(config: str | os.PathLike[str], seed: int | None, cfg=None) -> Path:
+    """``results/runs/<model>/<config>[__<stand-in tag>]/seed<k>/`` (relative to the current
+    directory); the tag (:func:`run_folder_tag`) needs the loaded ``cfg``."""
     model, stem = config_identity(config)
-    return RUNS_ROOT / model / stem / f"seed{seed}"
+    tag = run_folder_tag(cfg) if cfg is not None else ""
+    return RUNS_ROOT / model / (f"{stem}__{tag}" if tag else stem) / f"seed{seed}"
 
 
 @functools.cache
@@ -160,8 +185,11 @@ def parse_cfg_options(items: list[str] | None) -> dict[str, Any]:
 def experiment_hash(cfg) -> str:
     """SHA-256 of the config without its run-specific keys (see the module docstring)."""
     data = cfg.to_dict() if hasattr(cfg, "to_dict") else dict(cfg)
-    for key in RUN_SPECIFIC_KEYS:
+    for key in (*RUN_SPECIFIC_KEYS, *PRESENTATION_KEYS):
         data.pop(key, None)
+    hooks = data.get("default_hooks")
+    if isinstance(hooks, dict):
+        data["default_hooks"] = {k: v for k, v in hooks.items() if k not in PRESENTATION_HOOKS}
     text = json.dumps(data, sort_keys=True, default=repr, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -174,6 +202,26 @@ def apply_amp(cfg) -> None:
         raise ConfigError("--amp needs a CUDA device (AmpOptimWrapper); none is available")
     cfg.optim_wrapper.type = "AmpOptimWrapper"
     cfg.optim_wrapper.setdefault("loss_scale", "dynamic")
+
+
+def apply_tensorboard(cfg) -> None:
+    """Add mmengine's ``TensorboardVisBackend`` to the config's visualizer (kept: its other
+    backends; default: ``LocalVisBackend``). Event files land in
+    ``<work_dir>/<timestamp>/vis_data/``. Not part of the experiment hash."""
+    import importlib.util
+
+    if importlib.util.find_spec("tensorboard") is None:
+        raise ConfigError(
+            "--tensorboard: the tensorboard package is not installed "
+            "(pip install -e '.[tensorboard]')"
+        )
+    vis = dict(cfg.get("visualizer") or {})
+    vis.setdefault("type", "Visualizer")
+    backends = [dict(b) for b in vis.get("vis_backends") or [dict(type="LocalVisBackend")]]
+    if not any(b.get("type") == "TensorboardVisBackend" for b in backends):
+        backends.append(dict(type="TensorboardVisBackend"))
+    vis["vis_backends"] = backends
+    cfg.visualizer = vis
 
 
 def _apply_launcher(cfg, launcher: str) -> None:
@@ -206,7 +254,7 @@ def resolve_run_config(
     Args:
         config: leaf config file.
         seed: the seed (``randomness.seed``; deterministic mode is always on).
-        work_dir: run folder; default ``results/runs/<model>/<config>/seed<k>/``.
+        work_dir: run folder; default :func:`default_work_dir` (with the stand-in tag).
         overrides: ``--cfg-options`` as a dict of dotted keys.
         data_root: replaces the dataset root of every loader (see ``datasets``).
         launcher: 'none' or 'pytorch' (torchrun, DDP).
@@ -236,7 +284,7 @@ def resolve_run_config(
 
     compile_options(cfg.get(COMPILE_KEY), f"{config}: {COMPILE_KEY}")  # one-line error early
     config_hash = experiment_hash(cfg)
-    work = Path(work_dir) if work_dir is not None else default_work_dir(config, seed)
+    work = Path(work_dir) if work_dir is not None else default_work_dir(config, seed, cfg)
     model, stem = config_identity(config)
     cfg.work_dir = str(work)
     cfg.randomness = dict(seed=seed, deterministic=True, diff_rank_seed=False)
@@ -295,9 +343,9 @@ def runner_from_resolved(resolved: ResolvedConfig):
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic cuBLAS
     import torch
     from mmengine.dist import is_main_process
-    from mmengine.runner import Runner
 
     from harness.checkpoint import register_local_loader
+    from harness.console import HarnessRunner
     from harness.io import atomic_write_text
 
     if resolved.cfg.get("launcher", "none") == "pytorch" and not torch.cuda.is_available():
@@ -306,7 +354,7 @@ def runner_from_resolved(resolved: ResolvedConfig):
     register_local_loader()
     text = resolved.cfg.pretty_text  # rendered once; the runner's copies reuse it
     try:
-        runner = Runner.from_cfg(resolved.cfg)
+        runner = HarnessRunner.from_cfg(resolved.cfg)
     except KeyError as exc:  # unknown registry type
         raise ConfigError(
             f"{resolved.config_path}: cannot build the runner ({_one_line(exc)})"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harness.defaults import BOOTSTRAP_SAMPLES
+
 
 @dataclass(frozen=True)
 class AggregateOptions:
@@ -17,7 +19,7 @@ class AggregateOptions:
         improvement_samples: B of the stratified bootstrap of P(A > B).
     """
 
-    bootstrap_samples: int = 1000
+    bootstrap_samples: int = BOOTSTRAP_SAMPLES
     bootstrap_seed: int = 0
     confidence: float = 0.95
     seeds: tuple[int, ...] | None = None

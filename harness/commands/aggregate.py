@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from harness import defaults
+
 NAME = "aggregate"
 HELP = "summarise an experiment's runs: mean ± std, t-intervals, bootstrap CIs, paper deltas"
 
@@ -23,8 +25,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-root", default=None, help="as given to the sweep (it is part of the "
                    "config hash; real scale default: $DATA_ROOT if set)")
     p.add_argument("--seeds", default=None, help="only these seeds (default: every seed found)")
-    p.add_argument("--bootstrap", type=int, default=1000, metavar="B",
-                   help="video-level bootstrap replicates (default 1000; 0 disables)")
+    p.add_argument("--bootstrap", type=int, default=defaults.BOOTSTRAP_SAMPLES, metavar="B",
+                   help=f"video-level bootstrap replicates (default {defaults.BOOTSTRAP_SAMPLES}; "
+                   "0 disables; 1000 or more for a paper)")
     p.add_argument("--bootstrap-seed", type=int, default=0, help="seed of every resample (default 0)")
     p.add_argument("--confidence", type=float, default=0.95)
 

@@ -17,7 +17,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quality", default="mid", choices=list(QUALITIES))
     p.add_argument("--seed", type=int, default=0, help="data seed (default 0)")
     p.add_argument("--out", default=None,
-                   help="target folder (default results/data/synthetic/<preset>-<quality>)")
+                   help="target folder (default results/data/synthetic/<preset>-<quality>[-s<seed>], "
+                   "where sweeps and the synthetic configs look)")
     p.add_argument("--force", action="store_true", help="replace a different dataset in --out")
     p.add_argument("--num-train", type=int, default=None, help="override the preset's training videos")
     p.add_argument("--num-test", type=int, default=None, help="override the preset's test videos")
@@ -33,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
 
     spec = SyntheticSpec(preset=args.preset, quality=args.quality, seed=args.seed,
                          num_train=args.num_train, num_test=args.num_test)
-    out = Path(args.out or f"results/data/synthetic/{args.preset}-{args.quality}")
+    suffix = f"-s{args.seed}" if args.seed else ""  # harness.experiments.schema.StandIn.data_dir
+    out = Path(args.out or f"results/data/synthetic/{args.preset}-{args.quality}{suffix}")
     console = Console(stderr=True)
     t0 = time.perf_counter()
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),

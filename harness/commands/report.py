@@ -21,6 +21,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from harness import defaults
+
 NAME = "report"
 HELP = "render an experiment's aggregated tables as HTML pages and LaTeX tables with figures"
 DEFAULT_OUT = Path("reports") / "build"
@@ -37,8 +39,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--aggregate", choices=["auto", "always", "never"], default="auto",
                    help="aggregate first: when missing or stale (auto), always, or never")
     p.add_argument("--data-root", default=None, help="as given to the sweep (aggregation only)")
-    p.add_argument("--bootstrap", type=int, default=1000, metavar="B",
-                   help="video bootstrap replicates when aggregating (default 1000)")
+    p.add_argument("--bootstrap", type=int, default=defaults.BOOTSTRAP_SAMPLES, metavar="B",
+                   help=f"video bootstrap replicates when aggregating (default {defaults.BOOTSTRAP_SAMPLES})")
     p.add_argument("--no-params", action="store_true",
                    help="do not build Table 8's models to count their parameters")
     p.add_argument("--pdf", action="store_true", help="also compile latex/report.tex with pdflatex")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from harness import defaults
+
 NAME = "sweep"
 HELP = "train every (config, seed) of an experiment (table1..table11, paper, or a JSON/YAML file)"
 
@@ -21,8 +23,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("experiment", help="table1 ... table11, paper, or an experiment .json/.yaml file")
     p.add_argument("--scale", choices=["synthetic", "real"], default="synthetic",
                    help="synthetic stand-ins (default) or the paper's datasets under the data root")
-    p.add_argument("--seeds", default="0-4", help="seeds, e.g. 0-4 (default) or 0,2,5")
-    p.add_argument("--jobs", type=int, default=1, help="concurrent trainings (local executor)")
+    p.add_argument("--seeds", default=defaults.SEEDS,
+                   help=f"seeds, e.g. 0-4 or 0,2,5 (default {defaults.SEEDS})")
+    p.add_argument("--jobs", type=int, default=defaults.SWEEP_JOBS,
+                   help=f"concurrent trainings (local executor; default {defaults.SWEEP_JOBS})")
     p.add_argument("--executor", choices=["local", "slurm"], default="local")
     p.add_argument("--data-root", default=None,
                    help="real: the datasets' root (default: $DATA_ROOT if set, else each "

@@ -35,7 +35,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-root", default=None, help="replace the config's data root")
     p.add_argument("--cfg-options", nargs="+", default=None, metavar="KEY=VALUE", help="override config keys")
     p.add_argument("--seed", type=int, default=0, help="seed of the (deterministic) test run")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--json", action="store_true", help="print the result as JSON, alone on stdout "
+                   "(log lines go to stderr and the log file)")
 
 
 def load_weights(path: Path, *, official: bool, trust: bool) -> tuple[dict, str]:
@@ -67,6 +68,16 @@ def _load_into_model(runner, weights: dict, path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from harness.console import configure_console
+
+    configure_console(stream="stderr" if args.json else "stdout")
+    try:
+        return _run(args)
+    finally:
+        configure_console()  # the next runner of this process gets the default console
+
+
+def _run(args: argparse.Namespace) -> int:
     from harness.evaluation import run_test, set_predictions_out
     from harness.manifest import collect_manifest
     from harness.records import describe_data

@@ -8,6 +8,15 @@ Before anything is built, every feature file of every split gets the cheap check
 split stops the run at once. A NaN/Inf loss stops training and writes a record with status
 ``failed`` (exit 1); so does any other exception (which is then reported as usual).
 Multi-GPU: ``torchrun --nproc-per-node N -m harness train CONFIG --launcher pytorch``.
+
+The terminal shows a short header (config, seed, work dir, device, log file), one progress
+line per epoch (:class:`harness.hooks.ProgressHook`), one per evaluation, and the result
+table; the log file (``<work_dir>/<timestamp>/<timestamp>.log``) holds everything mmengine
+logs (environment, full config, hook order, a line every 10 iterations). ``--verbose`` shows
+the log file's lines on the terminal too.
+
+When the validation loader and evaluator are the test split (THUMOS-type data with a test
+curve), the last epoch is evaluated once, by the test run, whose result also ends the curve.
 """
 
 from __future__ import annotations
@@ -27,13 +36,18 @@ FEATURE_CHECK_CACHE = ".feature_checks.json"  # beside the seed folders: shared 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("config", help="leaf config, e.g. harness/configs/actionformer/synthetic_thumos_like.py")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--work-dir", default=None, help="run folder (default results/runs/<model>/<config>/seed<k>)")
+    p.add_argument("--work-dir", default=None, help="run folder (default results/runs/<model>/<config>[__<stand-in>]/seed<k>, "
+                   "the folder a sweep uses for the config; <stand-in> e.g. 'mid' for synthetic data)")
     p.add_argument("--data-root", default=None, help="replace the config's data root")
     p.add_argument("--cfg-options", nargs="+", default=None, metavar="KEY=VALUE", help="override config keys (mmengine syntax)")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in the work dir")
     p.add_argument("--launcher", choices=["none", "pytorch"], default="none", help="'pytorch' under torchrun (DDP)")
     p.add_argument("--amp", action="store_true", help="mixed precision (AmpOptimWrapper; CUDA only)")
     p.add_argument("--overwrite", action="store_true", help="start afresh in a work dir that holds an earlier run")
+    p.add_argument("--tensorboard", action="store_true", help="also write TensorBoard event files "
+                   "(<work_dir>/<timestamp>/vis_data; needs pip install -e '.[tensorboard]')")
+    p.add_argument("--verbose", action="store_true", help="show mmengine's full log (config dump, hook "
+                   "table, every logged iteration) on the terminal, not only in the log file")
 
 
 def _prepare_work_dir(work_dir: Path, *, resume: bool, overwrite: bool):
@@ -141,31 +155,92 @@ def _record(resolved, runner, *, status, error, started, result_fields, checkpoi
     )
 
 
+def _plain_dict(value) -> dict:
+    return value.to_dict() if hasattr(value, "to_dict") else dict(value or {})
+
+
+def evaluates_test_split_last(cfg) -> bool:
+    """True when the validation run after the last epoch would repeat the test run: the
+    training records a test curve and the val and test loaders, evaluators and loop settings
+    are the same (``predictions_out`` of the test evaluator aside)."""
+    train_cfg = _plain_dict(cfg.get("train_cfg"))
+    if not train_cfg.get("record_test_curve"):
+        return False
+
+    def evaluator(key):
+        value = cfg.get(key)
+        items = value if isinstance(value, (list, tuple)) else [value]
+        return [{k: v for k, v in _plain_dict(m).items() if k != "predictions_out"} for m in items]
+
+    val_loop, test_loop = _plain_dict(cfg.get("val_cfg")), _plain_dict(cfg.get("test_cfg"))
+    return (
+        val_loop.pop("type", "ValLoop") == "ValLoop"
+        and test_loop.pop("type", "TestLoop") == "TestLoop"
+        and val_loop == test_loop
+        and _plain_dict(cfg.get("val_dataloader")) == _plain_dict(cfg.get("test_dataloader"))
+        and evaluator("val_evaluator") == evaluator("test_evaluator")
+    )
+
+
+def _header(resolved, runner, args) -> None:
+    import torch
+
+    from harness.console import console_line, log_file_of
+
+    if torch.cuda.is_available():
+        device = f"cuda ({torch.cuda.get_device_name(0)})"
+    else:
+        device = f"cpu ({torch.get_num_threads()} threads)"
+    world = int(getattr(runner, "world_size", 1) or 1)
+    extra = f" x {world} processes" if world > 1 else ""
+    console_line(runner.logger, f"train {resolved.config_path}  seed {resolved.seed}  device {device}{extra}"
+                 + ("  (resumed)" if resolved.cfg.get("resume") else ""))
+    console_line(runner.logger, f"work dir {resolved.work_dir}")
+    log = log_file_of(runner)
+    if log is not None and not args.verbose:
+        console_line(runner.logger, f"log {log} (full config, hooks, every 10th iteration)")
+    if args.tensorboard:
+        console_line(runner.logger, f"tensorboard --logdir {resolved.work_dir}")
+
+
 def _print_summary(record, path: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{record.config_name} seed {record.seed}: mAP (%) at tIoU, last epoch, EMA, test split")
+    console = Console()
+    console.print(f"{record.config_name} seed {record.seed}: mAP (%) at tIoU, last epoch, EMA, "
+                  "test split", soft_wrap=True)
+    table = Table()
     for t in record.tiou:
         table.add_column(f"{t:.2f}", justify="right")
     table.add_column("avg", justify="right")
     table.add_row(*[f"{100 * v:.2f}" for v in record.mAP], f"{100 * (record.average_mAP or 0):.2f}")
-    console = Console()
     console.print(table)
     if record.best_on_test is not None:
         b = record.best_on_test
-        console.print(f"test curve: best epoch {b.epoch} avg {100 * b.average_mAP:.2f} ({b.selection})")
-    console.print(f"record: {path}  ({record.wall_time_s:.1f} s)")
+        console.print(f"test curve: best epoch {b.epoch} avg {100 * b.average_mAP:.2f} ({b.selection})",
+                      soft_wrap=True)
+    console.print(f"record: {path}  ({record.wall_time_s:.1f} s)", soft_wrap=True)
 
 
 def run(args: argparse.Namespace) -> int:
+    from harness.console import configure_console
+
+    configure_console(verbose=args.verbose)
+    try:
+        return _run(args)
+    finally:
+        configure_console()  # the next runner of this process gets the default console
+
+
+def _run(args: argparse.Namespace) -> int:
     from mmengine.dist import is_main_process
 
     from harness.checkpoint import find_resume_checkpoint
     from harness.evaluation import run_test, set_predictions_out
-    from harness.hooks import NonFiniteLossError
+    from harness.hooks import NonFiniteLossError, TestCurveHook
     from harness.runner import (
-        default_work_dir,
+        apply_tensorboard,
         parse_cfg_options,
         resolve_run_config,
         runner_from_resolved,
@@ -174,19 +249,32 @@ def run(args: argparse.Namespace) -> int:
     started = time.time()
     from harness.io import ensure_output_dir
 
-    work_dir = Path(args.work_dir) if args.work_dir else default_work_dir(args.config, args.seed)
-    ensure_output_dir(work_dir, "work dir")
-    resume_from = _prepare_work_dir(work_dir, resume=args.resume, overwrite=args.overwrite)
     resolved = resolve_run_config(
         args.config,
         args.seed,
-        work_dir,
+        args.work_dir,
         parse_cfg_options(args.cfg_options),
         args.data_root,
         launcher=args.launcher,
         amp=args.amp,
-        resume_from=resume_from,
     )
+    work_dir = resolved.work_dir  # default: the sweep's folder, which needs the loaded config
+    ensure_output_dir(work_dir, "work dir")
+    resume_from = _prepare_work_dir(work_dir, resume=args.resume, overwrite=args.overwrite)
+    if resume_from is not None:
+        resolved = resolve_run_config(
+            args.config,
+            args.seed,
+            work_dir,
+            parse_cfg_options(args.cfg_options),
+            args.data_root,
+            launcher=args.launcher,
+            amp=args.amp,
+            resume_from=resume_from,
+        )
+    if args.tensorboard:
+        apply_tensorboard(resolved.cfg)
+    evaluate_once = evaluates_test_split_last(resolved.cfg)
     has_predictions = set_predictions_out(resolved.cfg, work_dir / PREDICTIONS)
     runner, status, error, fields, raised = None, "ok", None, {}, None
     try:
@@ -194,8 +282,16 @@ def run(args: argparse.Namespace) -> int:
 
         precheck_splits(resolved.cfg, cache=work_dir.parent / FEATURE_CHECK_CACHE)
         runner = runner_from_resolved(resolved)
+        _header(resolved, runner, args)
+        curve_hooks = [h for h in runner.hooks if isinstance(h, TestCurveHook)]
+        if evaluate_once:  # the test run below evaluates the last epoch (module docstring)
+            runner.train_loop.validate_last_epoch = False
         runner.train()
-        fields = _result_fields(run_test(runner))
+        outcome = run_test(runner)
+        if evaluate_once:
+            for hook in curve_hooks:
+                hook.add_point(runner, int(runner.epoch), outcome.metrics)
+        fields = _result_fields(outcome)
     except NonFiniteLossError as exc:
         status, error = "failed", str(exc)
     except Exception as exc:  # any failure leaves a failed record, then is reported as usual

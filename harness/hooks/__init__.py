@@ -6,6 +6,7 @@ Importing this package registers every hook in :data:`harness.registry.HOOKS`.
 from harness.hooks.ema import ModelEMAHook
 from harness.hooks.exact_resume import ExactResumeHook
 from harness.hooks.nonfinite import NonFiniteLossError, NonFiniteLossHook
+from harness.hooks.progress import ProgressHook
 from harness.hooks.test_curve import TestCurveHook
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "ModelEMAHook",
     "NonFiniteLossError",
     "NonFiniteLossHook",
+    "ProgressHook",
     "TestCurveHook",
 ]

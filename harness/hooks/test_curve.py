@@ -56,7 +56,11 @@ class TestCurveHook(Hook):
     def after_val_epoch(self, runner, metrics=None) -> None:
         if not isinstance(getattr(runner, "_train_loop", None), BaseLoop) or metrics is None:
             return
-        epoch = int(runner.epoch)
+        self.add_point(runner, int(runner.epoch), metrics)
+
+    def add_point(self, runner, epoch: int, metrics: dict) -> None:
+        """Record ``metrics`` as the evaluation after ``epoch`` (also used for the last
+        epoch's test result when its validation was skipped, see :mod:`harness.loops`)."""
         self.curve = [p for p in self.curve if p["epoch"] != epoch]
         self.curve.append({"epoch": epoch, "metrics": _plain(metrics)})
         self.curve.sort(key=lambda p: p["epoch"])

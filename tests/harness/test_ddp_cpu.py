@@ -24,7 +24,8 @@ def test_torchrun_two_processes_on_cpu(tmp_path):
     record = RunRecord.read(work / "record.json")
     assert record.status == "ok" and record.manifest.world_size == 2
     assert record.epochs == 4 and len(record.test_curve) == 3
-    log = proc.stdout + proc.stderr
+    # mmengine's lines are in the log file (the terminal shows the short progress lines)
+    log = proc.stdout + proc.stderr + "".join(p.read_text() for p in work.glob("*/*.log"))
     assert "Distributed training: True" in log
     # 8 training videos, batch 2 per process, 2 processes -> 2 iterations per epoch
     assert "Epoch(train) [1][2/2]" in log

@@ -149,6 +149,8 @@ class TinyTALModel(BaseModel):
 class TinyScoreMetric(BaseMetric):
     """Not an mAP: a deterministic function of the predictions, named like the real metric."""
 
+    default_prefix = ""  # unprefixed keys, as TemporalMAPMetric (and no missing-prefix warning)
+
     def process(self, data_batch, data_samples):
         for pred in data_samples:
             self.results.append(float(pred["scores"].sum()) + len(pred["scores"]))

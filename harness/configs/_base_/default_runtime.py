@@ -6,7 +6,9 @@ default_scope = 'harness'
 default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),
     timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50),
+    # log file: a line every 10 iterations (shorter than any epoch); the terminal shows the
+    # short lines of `progress` (harness/console.py; `train --verbose` shows the log file's)
+    logger=dict(type='LoggerHook', interval=10),
     param_scheduler=dict(type='ParamSchedulerHook'),
     # every epoch, so that any run can be resumed; only the newest is kept
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=1),
@@ -21,7 +23,13 @@ default_hooks = dict(
     exact_resume=dict(type='ExactResumeHook', model_attrs=('loss_normalizer.value',)),
     # per-epoch evaluations when train_cfg.record_test_curve=True
     test_curve=dict(type='TestCurveHook'),
+    # terminal: a line per epoch (and every_s seconds within a long one), one per evaluation
+    progress=dict(type='ProgressHook', every_s=60),
 )
+# TensorBoard (pip install -e .[tensorboard]): `train --tensorboard`, or in a config
+# visualizer = dict(type='Visualizer', vis_backends=[dict(type='LocalVisBackend'),
+#                                                    dict(type='TensorboardVisBackend')])
+# (visualizer and the logging keys are not part of the experiment hash)
 
 env_cfg = dict(
     cudnn_benchmark=False,
