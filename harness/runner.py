@@ -146,8 +146,7 @@ def load_config(
     if variant:
         cfg.merge_from_dict(variant)
     if overrides:
-        top_level = (set(cfg.keys()) | set(RUN_SPECIFIC_KEYS) | runner_keys() | CONVENTION_KEYS
-                     | {SEED_EXACT_KEY})
+        top_level = set(cfg.keys()) | set(RUN_SPECIFIC_KEYS) | runner_keys() | CONVENTION_KEYS
         try:
             cfg.merge_from_dict(dict(overrides))
         except Exception as exc:
