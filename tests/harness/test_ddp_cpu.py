@@ -50,4 +50,5 @@ def test_torchrun_trains_every_method(method, tmp_path_factory):
     record = RunRecord.read(work / "record.json")
     assert record.status == "ok" and record.manifest.world_size == 2
     # 128 training videos, batch 4 per process, 2 processes -> 16 iterations per epoch
-    assert "Epoch(train) [1][16/16]" in proc.stdout + proc.stderr
+    log = proc.stdout + proc.stderr + "".join(p.read_text() for p in work.glob("*/*.log"))
+    assert "Epoch(train) [1][16/16]" in log
