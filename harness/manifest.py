@@ -32,6 +32,8 @@ class RunManifest:
         python: Python version.
         command: the command line that started the run.
         world_size: number of processes (DDP ranks) that trained the run.
+        rng_order: 'official' when the config sets ``seed_exact = True`` (random numbers
+            drawn in the official order, :mod:`harness.seed_exact`), else 'default'.
         code_fingerprint: hash of the sources that change numbers
             (:mod:`harness.core.fingerprint`; '' in records made before it existed).
         torch_compile: the speed switch (``torch.compile`` arguments; None: plain PyTorch).
@@ -48,6 +50,7 @@ class RunManifest:
     python: str = ""
     command: tuple[str, ...] = ()
     world_size: int = 1
+    rng_order: str = "default"
     code_fingerprint: str = ""
     torch_compile: dict[str, Any] | None = None
 
@@ -240,8 +243,10 @@ def hardware_info() -> tuple[str, dict[str, Any]]:
 
 def collect_manifest(
     *, config_hash: str, seed: int | None, repo: Path = REPO_ROOT, torch_compile: Any = None,
+    rng_order: str = "default",
 ) -> RunManifest:
-    """The manifest of the current process (``torch_compile``: the config's speed switch)."""
+    """The manifest of the current process (``torch_compile``: the config's speed switch;
+    ``rng_order``: 'official' under ``seed_exact``)."""
     from models.detectors.compile import compile_options  # local: imports torch (instant CLI)
 
     sha, dirty = git_state(repo)
@@ -258,6 +263,7 @@ def collect_manifest(
         python=sys.version.split()[0],
         command=tuple(sys.argv),
         world_size=_world_size(),
+        rng_order=rng_order,
         code_fingerprint=_fingerprint(repo),
         torch_compile=compile_options(torch_compile),
     )

@@ -40,6 +40,7 @@ PRESENTATION_HOOKS = ("logger", "progress")
 CONFIG_DUMP = "config.py"
 HASH_FILE = "config_hash.txt"
 COMPILE_KEY = "torch_compile"  # the speed switch (see the module docstring)
+SEED_EXACT_KEY = "seed_exact"  # official random-number order (harness.seed_exact)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -274,6 +275,13 @@ def resolve_run_config(
     cfg = load_config(config, overrides, data_root)
     if amp:
         apply_amp(cfg)
+    if cfg.get(SEED_EXACT_KEY, False):  # official random-number order (harness.seed_exact)
+        from harness.seed_exact import apply_seed_exact
+
+        if launcher != "none":
+            raise ConfigError("seed_exact = True trains in one process (the official order); "
+                              "drop --launcher pytorch")
+        apply_seed_exact(cfg)
     init_from = cfg.get("load_from")
     if init_from:
         if resume_from is not None:

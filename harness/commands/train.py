@@ -129,6 +129,7 @@ def _record(resolved, runner, *, status, error, started, result_fields, checkpoi
     from harness.manifest import collect_manifest
     from harness.records import RunRecord, best_on_test, describe_data
     from harness.schedule import is_rehearsal_root, schedule_of
+    from harness.seed_exact import rng_order_of  # numpy/torch: only when a record is written
 
     dataset, features, subset = describe_data(resolved.cfg)
     curve = _curve(runner) if runner is not None else ()
@@ -146,7 +147,8 @@ def _record(resolved, runner, *, status, error, started, result_fields, checkpoi
         status=status,
         error=error,
         manifest=collect_manifest(config_hash=resolved.config_hash, seed=resolved.seed,
-                                  torch_compile=resolved.cfg.get("torch_compile")),
+                                  torch_compile=resolved.cfg.get("torch_compile"),
+                                  rng_order=rng_order_of(resolved.cfg)),
         epochs=int(runner.epoch) if runner is not None else 0,
         max_epochs=int(resolved.cfg.train_cfg.max_epochs),
         wall_time_s=round(time.time() - started, 3),

@@ -54,7 +54,9 @@ class ParityAdapter:
         build: file dict → harness model with the file's weights loaded, ready to run.
         run: (model, file dict) → nested results in the file's layout.
         tolerance_of: compared path → tolerance.
-        sections: top-level keys of the file that are compared.
+        sections: top-level keys of the file that are compared when present.
+        required: sections a file must hold (a missing one fails: nothing silently skipped).
+        fresh: file dict → the harness model with its own initialisation (``init_stats``).
     """
 
     kind: str
@@ -62,6 +64,8 @@ class ParityAdapter:
     run: Callable[[nn.Module, Mapping[str, Any]], dict[str, Any]]
     tolerance_of: Callable[[str], Tolerance]
     sections: tuple[str, ...] = ("outputs", "targets", "losses", "grads", "params_without_grad")
+    required: tuple[str, ...] = ("outputs", "targets", "losses", "grads", "params_without_grad")
+    fresh: Callable[[Mapping[str, Any]], nn.Module] | None = None
 
 
 ADAPTERS: dict[str, ParityAdapter] = {}
@@ -109,9 +113,15 @@ def build_actionformer(blob: Mapping[str, Any]) -> nn.Module:
     return model
 
 
+def fresh_actionformer(blob: Mapping[str, Any]) -> nn.Module:
+    from baselines.actionformer import from_official_config
+
+    return from_official_config(blob["config"])
+
+
 register_adapter(ParityAdapter(
     kind="actionformer", build=build_actionformer, run=run_dense,
-    tolerance_of=make_tolerance_of(),
+    tolerance_of=make_tolerance_of(), fresh=fresh_actionformer,
 ))
 
 
@@ -146,6 +156,13 @@ def run_trident(model: nn.Module, blob: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+def fresh_tridet(blob: Mapping[str, Any]) -> nn.Module:
+    from baselines.tridet import from_official_config
+
+    return from_official_config(blob["config"])
+
+
 register_adapter(ParityAdapter(
     kind="tridet", build=build_tridet, run=run_trident, tolerance_of=make_tolerance_of(),
+    fresh=fresh_tridet,
 ))

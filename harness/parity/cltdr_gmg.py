@@ -151,8 +151,16 @@ def run_cltdr_gmg(model: nn.Module, blob: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+def fresh_cltdr_gmg(blob: Mapping[str, Any]) -> nn.Module:
+    """The harness model of the file's config with its own initialisation (``init_stats``)."""
+    from models.cltdr_gmg import from_official_config
+
+    return from_official_config(blob["config"])
+
+
 register_adapter(ParityAdapter(
     kind="cltdr_gmg", build=build_variant, run=run_cltdr_gmg, tolerance_of=TOLERANCE_OF,
     sections=("outputs", "targets", "losses", "grads", "grads_focal", "grads_varifocal",
               "grads_varifocal_both", "params_without_grad"),
+    fresh=fresh_cltdr_gmg,
 ))

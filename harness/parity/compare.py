@@ -56,10 +56,13 @@ class Row:
 
 
 def compare_tensor(name: str, actual: Tensor, expected: Tensor, tol: Tolerance) -> Row:
-    """Compare two tensors (shape and dtype kind must agree)."""
+    """Compare two tensors (shape and dtype must agree: a bool mask is no float mask)."""
     if tuple(actual.shape) != tuple(expected.shape):
         return Row(name, math.inf, math.inf, math.inf, tol.describe(), False,
                    f"shape {tuple(actual.shape)} != {tuple(expected.shape)}")
+    if actual.dtype != expected.dtype:
+        return Row(name, math.inf, math.inf, math.inf, tol.describe(), False,
+                   f"dtype {actual.dtype} != {expected.dtype}")
     if actual.numel() == 0:
         return Row(name, 0.0, 0.0, 0.0, tol.describe(), True, "empty")
     a = actual.detach().cpu().to(torch.float64)

@@ -49,7 +49,10 @@ class RefineHead(ConvTowerHead):
             input_dim=input_dim, feat_dim=feat_dim, num_layers=num_layers,
             kernel_size=kernel_size, with_ln=with_ln,
         )
-        self.scale = nn.ModuleList(Scale() for _ in range(num_levels))  # unused (official)
+        # created but never used by the official code (never in the graph, never stepped by
+        # AdamW): frozen explicitly, so that DDP expects no gradient for them
+        self.scale = nn.ModuleList(Scale() for _ in range(num_levels))
+        self.scale.requires_grad_(False)
         self.s_offset_head: MaskedConv1d | None = None
         self.e_offset_head: MaskedConv1d | None = None
         self.prob_head: MaskedConv1d | None = None

@@ -226,10 +226,12 @@ def pyramid_offsets_at(
     for center, start, end in zip(center_offsets, start_logits, end_logits):
         length = center.shape[-1]
         sel = ((point_idx >= begin) & (point_idx < begin + length)).nonzero(as_tuple=True)[0]
-        if sel.numel():
-            out = out.index_put((sel,), trident_offsets_at(
-                center, start, end, batch_idx[sel], point_idx[sel] - begin, cls_idx[sel],
-                num_bins=num_bins,
-            ))
+        # also when ``sel`` is empty: the official code decodes every point and then indexes
+        # the positives, so a level without positives stays in the graph and its parameters
+        # (``reg_head.scale.<l>``) get an exact-zero gradient, not None; AdamW steps them
+        out = out.index_put((sel,), trident_offsets_at(
+            center, start, end, batch_idx[sel], point_idx[sel] - begin, cls_idx[sel],
+            num_bins=num_bins,
+        ))
         begin += length
     return out
