@@ -31,13 +31,17 @@ CFG ?= harness/configs/actionformer/synthetic_thumos_like.py
 DATA_ROOT ?=
 DATA_ROOT_ARG = $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
 SEEDS_ARG = $(if $(SEEDS),--seeds $(SEEDS),)
-SWEEP_ARGS = --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG)
+# SCHEDULE=smoke: the real configs unchanged but one epoch of a few iterations, then the real
+# test (harness/schedule.py); runs, tables and reports in separate *-smoke folders, with a banner
+SCHEDULE ?= official
+SCHED_ARG = $(if $(filter smoke,$(SCHEDULE)),--schedule smoke,)
+SWEEP_ARGS = --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG) $(SCHED_ARG)
 JOBS_ARG = $(if $(JOBS),--jobs $(JOBS),)
 BOOTSTRAP_ARG = $(if $(BOOTSTRAP),--bootstrap $(BOOTSTRAP),)
 
 TABLES := table1 table2 table3 table4 table5
 
-.PHONY: test-compile drift-portable drift-portable-update setup .venv system-deps test lint bench data check-data train sweep aggregate report \
+.PHONY: test-compile drift-portable drift-portable-update setup .venv system-deps test lint bench data check-data train sweep aggregate report rehearse \
 	$(TABLES) ablations tables diagnose drift drift-update clean distclean help
 
 help:
@@ -88,21 +92,21 @@ check-data: $(STAMP)
 	$(PY) -m harness check-data $(CFG) $(DATA_ROOT_ARG)
 
 train: $(STAMP)
-	$(PY) -m harness train $(CFG) --seed $(SEED)
+	$(PY) -m harness train $(CFG) --seed $(SEED) $(DATA_ROOT_ARG) $(SCHED_ARG)
 
 sweep: $(STAMP)
 	$(PY) -m harness sweep $(EXP) $(SWEEP_ARGS) $(JOBS_ARG)
 
 aggregate: $(STAMP)
-	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG) $(BOOTSTRAP_ARG)
+	$(PY) -m harness aggregate $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG) $(SCHED_ARG) $(BOOTSTRAP_ARG)
 
 # one experiment end to end: sweep (resumable: finished runs are kept), aggregate, render
 # ($(2) = diagnose: also DETAD's error analysis of every run, linked from the report index)
 run-experiment = \
 	$(PY) -m harness sweep $(1) $(SWEEP_ARGS) $(JOBS_ARG) && \
-	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) $(BOOTSTRAP_ARG) && \
-	$(if $(2),$(PY) -m harness diagnose $(1) --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG) && ,)\
-	$(PY) -m harness report $(1) --scale $(SCALE) --aggregate never
+	$(PY) -m harness aggregate $(1) --scale $(SCALE) $(DATA_ROOT_ARG) $(SCHED_ARG) $(BOOTSTRAP_ARG) && \
+	$(if $(2),$(PY) -m harness diagnose $(1) --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG) $(SCHED_ARG) && ,)\
+	$(PY) -m harness report $(1) --scale $(SCALE) $(SCHED_ARG) --aggregate never
 
 # Tables 1-5 (at synthetic scale each dataset x feature set is a preset x quality stand-in),
 # `ablations` (Tables 6-11) and `tables` (all: experiment `paper`), rendered under
@@ -117,11 +121,11 @@ tables: $(STAMP)
 	$(call run-experiment,paper)
 
 report: $(STAMP)
-	$(PY) -m harness report $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG)
+	$(PY) -m harness report $(EXP) --scale $(SCALE) $(DATA_ROOT_ARG) $(SCHED_ARG)
 
 # DETAD's error analysis of every run of EXP over seeds (reports/build/<EXP>-<SCALE>/diagnosis/)
 diagnose: $(STAMP)
-	$(PY) -m harness diagnose $(EXP) --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG)
+	$(PY) -m harness diagnose $(EXP) --scale $(SCALE) $(SEEDS_ARG) $(DATA_ROOT_ARG) $(SCHED_ARG)
 
 # CI regression check on mAP drift (results/baselines/ci.json); METHODS=actionformer,tridet for a subset
 METHODS ?=
@@ -139,6 +143,14 @@ drift-update: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m harness bench
+
+# a rehearsal data root (real annotations, synthetic features of the real shape):
+# make rehearse DATASET=thumos14 OUT=/tmp/rehearsal [VIDEOS=4]
+DATASET ?= thumos14
+OUT ?= results/data/rehearsal
+VIDEOS ?=
+rehearse: $(STAMP)
+	$(PY) -m harness rehearse $(DATASET) --out $(OUT) $(if $(VIDEOS),--videos $(VIDEOS),)
 
 clean:
 	rm -rf reports/build .pytest_cache .ruff_cache

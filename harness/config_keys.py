@@ -20,7 +20,8 @@ from harness.errors import ConfigError
 ALWAYS_ALLOWED = {"type", "_scope_", "init_cfg"}
 # top-level keys of the harness's config convention a leaf may lack (datasets/data_root.py, records)
 CONVENTION_KEYS = {"data_root", "dataset_name", "feature_set", "custom_imports", "default_scope",
-                   "torch_compile", "record_test_curve", "seed_exact"}
+                   "torch_compile", "record_test_curve", "seed_exact",
+                   "schedule"}  # 'official' | 'smoke' (harness/schedule.py)
 
 
 def runner_keys() -> set[str]:

@@ -67,6 +67,9 @@ class RunRecord:
         evaluator: evaluator details (classes in the mean, counts, options, version).
         selection: how the result's weights were chosen.
         predictions, checkpoint: files of the run, relative to the record's folder.
+        schedule: ``official`` or ``smoke`` (one epoch of a few iterations, harness/schedule.py).
+        rehearsal: the data root was written by ``harness rehearse`` (synthetic features on
+            real annotations).
     """
 
     model: str
@@ -94,6 +97,8 @@ class RunRecord:
     predictions: str | None = None
     checkpoint: str | None = None
     created: str = ""
+    schedule: str = "official"
+    rehearsal: bool = False
     schema_version: int = SCHEMA_VERSION
 
     def __post_init__(self) -> None:

@@ -60,6 +60,7 @@ class ResolvedConfig:
         config_hash: experiment hash (seed and run paths excluded).
         seed: the seed.
         work_dir: the run's folder.
+        data_root: the ``--data-root`` it was resolved with (None: the config's own).
     """
 
     cfg: Any
@@ -69,6 +70,7 @@ class ResolvedConfig:
     config_hash: str
     seed: int | None
     work_dir: Path
+    data_root: str | None = None
 
 
 def config_identity(config: str | os.PathLike[str]) -> tuple[str, str]:
@@ -97,10 +99,14 @@ def run_folder_tag(cfg) -> str:
 
 def default_work_dir(config: str | os.PathLike[str], seed: int | None, cfg=None) -> Path:
     """``results/runs/<model>/<config>[__<stand-in tag>]/seed<k>/`` (relative to the current
-    directory); the tag (:func:`run_folder_tag`) needs the loaded ``cfg``."""
+    directory; ``results/runs-smoke/...`` under the smoke schedule); the tag
+    (:func:`run_folder_tag`) needs the loaded ``cfg``."""
     model, stem = config_identity(config)
     tag = run_folder_tag(cfg) if cfg is not None else ""
-    return RUNS_ROOT / model / (f"{stem}__{tag}" if tag else stem) / f"seed{seed}"
+    root = RUNS_ROOT
+    if cfg is not None and cfg.get("schedule", "official") == "smoke":  # never mixed with official runs
+        root = RUNS_ROOT.with_name(f"{RUNS_ROOT.name}-smoke")
+    return root / model / (f"{stem}__{tag}" if tag else stem) / f"seed{seed}"
 
 
 @functools.cache
@@ -165,6 +171,9 @@ def load_config(
     from datasets.derived import fill_head_empty_cls
 
     fill_head_empty_cls(cfg, missing_ok=True)
+    from harness.schedule import apply_schedule
+
+    apply_schedule(cfg)  # schedule='smoke': one epoch of a few iterations (harness/schedule.py)
     return cfg
 
 
@@ -299,6 +308,7 @@ def resolve_run_config(
         config_hash=config_hash,
         seed=seed,
         work_dir=work,
+        data_root=None if data_root is None else str(data_root),
     )
 
 

@@ -49,6 +49,7 @@ from datasets.synthetic.storage import (
     publish,
     read_manifest,
 )
+from datasets.synthetic.timeline import load_timeline
 from harness.errors import DataError
 from harness.io import atomic_write_json
 
@@ -73,6 +74,9 @@ class SyntheticSpec:
         n_test = p.num_test if self.num_test is None else int(self.num_test)
         if n_train < 1 or n_test < 1:
             raise DataError(f"synthetic {self.preset}: need at least one video per subset")
+        if p.timeline is not None and (n_train > p.num_train or n_test > p.num_test):
+            raise DataError(f"synthetic {self.preset}: the real timeline has {p.num_train} training "
+                            f"and {p.num_test} validation videos")
         return p, q, n_train, n_test
 
     def identity(self) -> dict:
@@ -90,6 +94,7 @@ class VideoData:
     feats: np.ndarray
     duration: float
     annotations: tuple[tuple[int, float, float], ...]  # (label_id, start_s, end_s)
+    source_video: str | None = None  # timeline presets: the real video it follows
 
 
 def grid_to_seconds(grid: float) -> float:
@@ -135,8 +140,15 @@ def generate_video(
     preset, quality, _, _ = spec.resolved()
     ent = _entropy(spec)
     rng_layout, rng_noise, rng_clutter = (_rng(ent, 1, subset_index, index, s) for s in range(3))
-    length = layout.video_length(rng_layout, preset)
-    planted = layout.sample_actions(rng_layout, length, preset, quality, cooc)
+    source = None
+    if preset.timeline is not None:  # the real videos, durations and GT (timeline.py)
+        source = load_timeline(preset.timeline)[subset_index][index]
+        length = max(2, int((source.duration * FPS - NUM_FRAMES) // FEAT_STRIDE) + 1)
+        planted = layout.timeline_actions(rng_layout, source.annotations, length, preset, quality,
+                                          seconds_to_grid)
+    else:
+        length = layout.video_length(rng_layout, preset)
+        planted = layout.sample_actions(rng_layout, length, preset, quality, cooc)
     feats = signal.background(rng_noise, length, preset.input_dim)  # [T, C]
     for ev in layout.sample_clutter(rng_clutter, length, preset, quality, preset.input_dim):
         signal.render(feats, ev, protos, quality.amplitude)
@@ -152,7 +164,7 @@ def generate_video(
     subset = SUBSETS[subset_index]
     duration = round(((length - 1) * FEAT_STRIDE + NUM_FRAMES) / FPS, 3)
     return VideoData(f"video_{subset}_{index:04d}", subset, feats.astype(np.float32),
-                     duration, tuple(annotations))
+                     duration, tuple(annotations), None if source is None else source.source_id)
 
 
 def dataset_level(spec: SyntheticSpec) -> tuple[signal.Prototypes, np.ndarray | None]:
@@ -200,6 +212,7 @@ def build(spec: SyntheticSpec, folder: Path, progress: Progress | None = None) -
             database[v.video_id] = {
                 "subset": v.subset, "duration": v.duration, "fps": FPS,
                 "feature_steps": int(v.feats.shape[0]),
+                **({"source_video": v.source_video} if v.source_video else {}),
                 "annotations": [{"label": names[k], "label_id": k, "segment": [s, e]}
                                 for k, s, e in v.annotations],
             }

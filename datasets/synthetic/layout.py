@@ -141,6 +141,23 @@ def _dense(
     return sorted(out, key=lambda p: p.event.start)
 
 
+def timeline_actions(
+    rng: np.random.Generator, gt: tuple[tuple[int, float, float], ...], length: int,
+    preset: Preset, quality: QualityLevel, to_grid,
+) -> list[Planted]:
+    """The real GT of one video (label, start s, end s) as planted actions on a grid of
+    ``length`` steps: dropped when starting at/after the last step, ends clipped to it,
+    at least one step long (3 draws per GT, always)."""
+    out = []
+    last = length - 1.0
+    for label, lo, hi in gt:
+        s, e = max(0.0, to_grid(lo)), min(to_grid(hi), last)
+        planted = _action(rng, label, s, max(e, min(s + 1.0, last)), quality, preset)
+        if s < last:
+            out.append(planted)
+    return sorted(out, key=lambda p: p.event.start)
+
+
 def sample_actions(
     rng: np.random.Generator, length: int, preset: Preset, quality: QualityLevel,
     cooccurrence: np.ndarray | None = None,

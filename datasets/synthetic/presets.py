@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from datasets.synthetic.timeline import load_timeline
 from harness.errors import ConfigError
 
 GENERATOR_VERSION = 1
@@ -68,6 +69,9 @@ class Preset:
         parent_classes: dense layout: number of "parent" classes (ids 0..P-1).
         parent_len / child_len: dense layout: length ranges in steps.
         child_fill: dense layout: fraction of a parent's span filled by its children.
+        timeline: ``timeline`` layout: the real dataset whose videos, durations, classes and
+            GT intervals are used (:mod:`datasets.synthetic.timeline`); counts, lengths and
+            event knobs of this preset are then unused.
     """
 
     name: str
@@ -91,9 +95,13 @@ class Preset:
     parent_len: tuple[float, float] = (60.0, 200.0)
     child_len: tuple[float, float] = (3.0, 30.0)
     child_fill: float = 0.6
+    timeline: str | None = None
 
     def to_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if out["timeline"] is None:  # manifests of the older presets stay byte-identical
+            del out["timeline"]
+        return out
 
 
 def _linspace(start: float, stop: float, num: int) -> tuple[float, ...]:
@@ -162,6 +170,23 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+PRESETS["thumos14-timeline"] = Preset(
+    name="thumos14-timeline",
+    layout="timeline",
+    num_classes=20,
+    input_dim=64,
+    num_train=200,
+    num_test=212,
+    length_range=(1, 12600),
+    length_dist="uniform",
+    # THUMOS' look-alikes: Diving / CliffDiving, CricketBowling / CricketShot, HighJump / LongJump
+    confusable_pairs=((7, 4), (5, 6), (11, 13)),
+    duplicate_pair=None,  # the file itself labels every CliffDiving interval Diving too
+    tiou_thresholds=_linspace(0.3, 0.7, 5),
+    timeline="thumos14",
+)
+
+
 def get_preset(name: str) -> Preset:
     if name not in PRESETS:
         raise ConfigError(f"unknown synthetic preset {name!r}; choose one of {sorted(PRESETS)}")
@@ -177,6 +202,8 @@ def get_quality(name: str) -> QualityLevel:
 def class_names(preset: Preset) -> list[str]:
     """Class names ``action_<id>`` (dense layout: parents ``activity_<id>``); the duplicate
     pair's classes end in ``_dive`` / ``_cliffdive`` after the THUMOS classes they mimic."""
+    if preset.timeline is not None:
+        return list(load_timeline(preset.timeline)[2])
     names = [f"action_{k:02d}" for k in range(preset.num_classes)]
     if preset.duplicate_pair is not None:
         parent, sub = preset.duplicate_pair

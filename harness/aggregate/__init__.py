@@ -68,9 +68,12 @@ class AggregateResult:
 def aggregate(
     experiment: Experiment, scale: str, results: Path, options: AggregateOptions | None = None,
     *, data_root: str | None = None, paper: PaperValues | None = None,
-    repo_root: Path = REPO_ROOT,
+    repo_root: Path = REPO_ROOT, schedule: str = "official",
 ) -> AggregateResult:
-    """Collect, check and summarise the records of ``experiment`` at ``scale``."""
+    """Collect, check and summarise the records of ``experiment`` at ``scale`` (``schedule``:
+    the records of ``sweep --schedule``, harness/schedule.py)."""
+    from harness.schedule import with_schedule
+
     options = options or AggregateOptions()
     paper = paper or load_paper_values()
     problems = Problems()
@@ -80,6 +83,7 @@ def aggregate(
     cells: list[CellRuns] = []
     by_run: dict[str, CellRuns] = {}
     for c in experiment.cells(scale, data_root=data_root, repo_root=repo_root):
+        c = with_schedule(c, schedule)
         prev = by_run.get(c.run_name or "")
         if prev is not None:  # rows sharing a run folder share its records
             cells.append(CellRuns(c, prev.records, prev.config_hash, prev.excluded, list(prev.notes)))

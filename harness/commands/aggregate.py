@@ -21,6 +21,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("experiment", help="table1 ... table11, paper, or an experiment .json/.yaml file")
     p.add_argument("--scale", choices=["synthetic", "real"], default="synthetic")
     p.add_argument("--results", default="results/runs", help="results folder (default results/runs)")
+    p.add_argument("--schedule", choices=["official", "smoke"], default="official",
+                   help="the records of sweep --schedule smoke (default folders results/runs-smoke, "
+                   "results/tables-smoke)")
     p.add_argument("--out", default="results/tables", help="tables folder (default results/tables)")
     p.add_argument("--data-root", default=None, help="as given to the sweep (it is part of the "
                    "config hash; real scale default: $DATA_ROOT if set)")
@@ -68,17 +71,26 @@ def run(args: argparse.Namespace) -> int:
         bootstrap_samples=max(0, args.bootstrap), bootstrap_seed=args.bootstrap_seed,
         confidence=args.confidence, seeds=parse_seeds(args.seeds) if args.seeds else None,
     )
+    from harness.schedule import banners, is_rehearsal_root, results_folder
+
+    args.results = results_folder(args.results, "results/runs", args.schedule)
+    args.out = results_folder(args.out, "results/tables", args.schedule)
     if not Path(args.results).is_dir():
         from harness.errors import DataError
 
         raise DataError(f"{args.results}: results folder does not exist (or is not a folder); "
                         "run `python -m harness sweep` first or pass --results")
     data_root = resolve_data_root(args.data_root, args.scale)
-    result = aggregate(experiment, args.scale, Path(args.results), options, data_root=data_root)
+    result = aggregate(experiment, args.scale, Path(args.results), options, data_root=data_root,
+                       schedule=args.schedule)
+    result.meta["schedule"] = args.schedule
+    result.meta["rehearsal"] = is_rehearsal_root(data_root)
     out_dir = contained(Path(args.out) / f"{experiment.name}-{args.scale}", args.out, "tables folder")
     ensure_output_dir(out_dir, "tables folder")
     written = write_tables(result, out_dir)
     console = Console()
+    for line in banners(args.schedule, result.meta["rehearsal"]):
+        console.print(f"[bold yellow]{line}[/bold yellow]")
     _print(result, console)
     problems = result.problems
     if len(problems):

@@ -53,6 +53,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     e.add_argument("--results", default="results/runs", help="run folders (default results/runs)")
     e.add_argument("--seeds", default=None, help="e.g. 0-2 (default: every seed found)")
     e.add_argument("--data-root", default=None, help="as given to the sweep")
+    e.add_argument("--schedule", choices=["official", "smoke"], default="official",
+                   help="the runs of sweep --schedule smoke (results/runs-smoke, results/tables-smoke, "
+                   "reports/build/<experiment>-<scale>-smoke/diagnosis)")
     e.add_argument("--timelines", type=int, default=4, metavar="N", help="videos per timeline page (0: none)")
     e.add_argument("--timeline-tiou", type=float, default=0.5, help="tIoU of the types on timelines")
     e.add_argument("--top-k", type=int, default=15, help="detections per video on timelines")
@@ -165,8 +168,14 @@ def run(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     seeds = parse_seeds(args.seeds) if args.seeds else None
     data_root = resolve_data_root(args.data_root, args.scale)
-    groups, notes = collect_groups(experiment, args.scale, Path(args.results), seeds, data_root)
-    out = Path(args.out) if args.out else Path("reports/build") / f"{experiment.name}-{args.scale}" / "diagnosis"
+    from harness.schedule import results_folder
+
+    args.results = results_folder(args.results, "results/runs", args.schedule)
+    args.tables = results_folder(args.tables, "results/tables", args.schedule)
+    groups, notes = collect_groups(experiment, args.scale, Path(args.results), seeds, data_root,
+                                   schedule=args.schedule)
+    suffix = "-smoke" if args.schedule == "smoke" else ""
+    out = Path(args.out) if args.out else Path("reports/build") / f"{experiment.name}-{args.scale}{suffix}" / "diagnosis"
     if not groups:
         raise ConfigError(f"diagnose {experiment.name}: no runs with predictions under {args.results} "
                           f"({args.scale} scale); run `python -m harness sweep {args.experiment}` first")
@@ -188,5 +197,8 @@ def run(args: argparse.Namespace) -> int:
                                       **summary})
             print(f"  summary -> {table}")
     index = write_index(out, f"Diagnosis of {experiment.name} ({args.scale} scale)", pages, notes)
+    from harness.schedule import banners, is_rehearsal_root, stamp_banner
+
+    stamp_banner(out, banners(args.schedule, is_rehearsal_root(data_root)))
     print(index)
     return 0

@@ -39,6 +39,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--aggregate", choices=["auto", "always", "never"], default="auto",
                    help="aggregate first: when missing or stale (auto), always, or never")
     p.add_argument("--data-root", default=None, help="as given to the sweep (aggregation only)")
+    p.add_argument("--schedule", choices=["official", "smoke"], default="official",
+                   help="render the smoke-schedule aggregate (folders results/runs-smoke, "
+                   "results/tables-smoke, reports/build/<experiment>-<scale>-smoke) with its banner")
     p.add_argument("--bootstrap", type=int, default=defaults.BOOTSTRAP_SAMPLES, metavar="B",
                    help=f"video bootstrap replicates when aggregating (default {defaults.BOOTSTRAP_SAMPLES})")
     p.add_argument("--no-params", action="store_true",
@@ -51,9 +54,15 @@ def _aggregate(experiment, args, folder: Path, console) -> None:
     from harness.sweep.plan import resolve_data_root
 
     console.print(f"aggregating {experiment.name} ({args.scale}) from {args.results} ...")
+    from harness.schedule import is_rehearsal_root
+
+    data_root = resolve_data_root(args.data_root, args.scale)
+    schedule = getattr(args, "schedule", "official")
     result = aggregate(experiment, args.scale, Path(args.results),
                        AggregateOptions(bootstrap_samples=max(0, args.bootstrap)),
-                       data_root=resolve_data_root(args.data_root, args.scale))
+                       data_root=data_root, schedule=schedule)
+    result.meta["schedule"] = schedule
+    result.meta["rehearsal"] = is_rehearsal_root(data_root)
     write_tables(result, folder)
     console.print(f"wrote {folder} ({result.meta['runs']} runs, {len(result.problems)} problems)")
 
@@ -115,8 +124,13 @@ def run(args: argparse.Namespace) -> int:
     from harness.io import contained, ensure_output_dir
 
     experiment = load_experiment(args.experiment)
+    from harness.schedule import banners, results_folder, stamp_banner
+
+    args.results = results_folder(args.results, "results/runs", args.schedule)
+    args.tables = results_folder(args.tables, "results/tables", args.schedule)
+    suffix = "-smoke" if args.schedule == "smoke" else ""
     out = Path(args.out) if args.out else contained(
-        DEFAULT_OUT / f"{experiment.name}-{args.scale}", DEFAULT_OUT, "report folder")
+        DEFAULT_OUT / f"{experiment.name}-{args.scale}{suffix}", DEFAULT_OUT, "report folder")
     ensure_output_dir(out, "report folder")
     folder = contained(aggregate_dir(Path(args.tables), experiment.name, args.scale), args.tables,
                        "tables folder")
@@ -155,6 +169,10 @@ def run(args: argparse.Namespace) -> int:
         from harness.reporting.claims import write_claims_csv
 
         write_claims_csv(claims, out / "claims.csv")
+    lines = banners(str(frames.meta.get("schedule", "official")), bool(frames.meta.get("rehearsal")))
+    stamp_banner(out, lines)
+    for line in lines:
+        console.print(f"[bold yellow]{line}[/bold yellow]")
     console.print(f"{len(output.files)} files, {len(output.figures)} figures in {out}")
     if args.pdf:
         if "latex" not in formats:

@@ -32,7 +32,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="real: the datasets' root (default: $DATA_ROOT if set, else each "
                    "config's own); synthetic: parent of the generated datasets (default "
                    "results/data/synthetic)")
-    p.add_argument("--results", default="results/runs", help="results folder (default results/runs)")
+    p.add_argument("--results", default="results/runs",
+                   help="results folder (default results/runs; results/runs-smoke with --schedule smoke)")
+    p.add_argument("--schedule", choices=["official", "smoke"], default="official",
+                   help="smoke: every config unchanged but one epoch of a few iterations, then the "
+                   "real test (harness/schedule.py)")
     p.add_argument("--retry-failed", action="store_true", help="run failed runs again (afresh)")
     p.add_argument("--dry-run", action="store_true", help="print the plan and exit")
     p.add_argument("--only", default=None, metavar="REGEX",
@@ -70,11 +74,17 @@ def run(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     data_root = resolve_data_root(args.data_root, args.scale)
     threads = args.threads or default_threads(args.jobs if args.executor == "local" else 1)
+    from harness.schedule import banners, is_rehearsal_root, results_folder
+
+    results = results_folder(args.results, "results/runs", args.schedule)
     plan = plan_sweep(
-        experiment, scale=args.scale, seeds=parse_seeds(args.seeds), results=Path(args.results),
+        experiment, scale=args.scale, seeds=parse_seeds(args.seeds), results=Path(results),
         data_root=data_root, retry_failed=args.retry_failed, threads=threads, only=args.only,
+        schedule=args.schedule,
     )
     console = Console()
+    for line in banners(args.schedule, is_rehearsal_root(data_root)):
+        console.print(f"[bold yellow]{line}[/bold yellow]")
     if args.dry_run:
         print_plan(plan, console)
         return 0

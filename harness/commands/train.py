@@ -44,6 +44,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--launcher", choices=["none", "pytorch"], default="none", help="'pytorch' under torchrun (DDP)")
     p.add_argument("--amp", action="store_true", help="mixed precision (AmpOptimWrapper; CUDA only)")
     p.add_argument("--overwrite", action="store_true", help="start afresh in a work dir that holds an earlier run")
+    p.add_argument("--schedule", choices=["official", "smoke"], default=None,
+                   help="smoke: the config unchanged but one epoch of a few iterations, then the real "
+                   "test (default: the config's own, official; runs under results/runs-smoke)")
     p.add_argument("--tensorboard", action="store_true", help="also write TensorBoard event files "
                    "(<work_dir>/<timestamp>/vis_data; needs pip install -e '.[tensorboard]')")
     p.add_argument("--verbose", action="store_true", help="show mmengine's full log (config dump, hook "
@@ -125,11 +128,14 @@ def _result_fields(outcome) -> dict:
 def _record(resolved, runner, *, status, error, started, result_fields, checkpoint, predictions):
     from harness.manifest import collect_manifest
     from harness.records import RunRecord, best_on_test, describe_data
+    from harness.schedule import is_rehearsal_root, schedule_of
     from harness.seed_exact import rng_order_of  # numpy/torch: only when a record is written
 
     dataset, features, subset = describe_data(resolved.cfg)
     curve = _curve(runner) if runner is not None else ()
     return RunRecord(
+        schedule=schedule_of(resolved.cfg),
+        rehearsal=is_rehearsal_root(resolved.data_root),
         model=resolved.model,
         config_name=resolved.config_name,
         config_path=str(resolved.config_path),
@@ -215,6 +221,10 @@ def _print_summary(record, path: Path) -> None:
         table.add_column(f"{t:.2f}", justify="right")
     table.add_column("avg", justify="right")
     table.add_row(*[f"{100 * v:.2f}" for v in record.mAP], f"{100 * (record.average_mAP or 0):.2f}")
+    from harness.schedule import banners
+
+    for line in banners(record.schedule, record.rehearsal):
+        console.print(f"[bold yellow]{line}[/bold yellow]")
     console.print(table)
     if record.best_on_test is not None:
         b = record.best_on_test
@@ -249,11 +259,14 @@ def _run(args: argparse.Namespace) -> int:
     started = time.time()
     from harness.io import ensure_output_dir
 
+    overrides = parse_cfg_options(args.cfg_options)
+    if args.schedule is not None:
+        overrides["schedule"] = args.schedule
     resolved = resolve_run_config(
         args.config,
         args.seed,
         args.work_dir,
-        parse_cfg_options(args.cfg_options),
+        overrides,
         args.data_root,
         launcher=args.launcher,
         amp=args.amp,
@@ -266,7 +279,7 @@ def _run(args: argparse.Namespace) -> int:
             args.config,
             args.seed,
             work_dir,
-            parse_cfg_options(args.cfg_options),
+            overrides,
             args.data_root,
             launcher=args.launcher,
             amp=args.amp,

@@ -75,10 +75,12 @@ def _ground_truth(record, cell, cache: dict, repo_root: Path) -> tuple[str, str 
 
 
 def collect_groups(experiment, scale: str, results: Path, seeds, data_root,
-                   repo_root: Path | None = None) -> tuple[list[Group], list[str]]:
-    """The experiment's runs with predictions, grouped by data; also notes on what is missing."""
+                   repo_root: Path | None = None, schedule: str = "official") -> tuple[list[Group], list[str]]:
+    """The experiment's runs with predictions, grouped by data; also notes on what is missing
+    (``schedule``: the runs of ``sweep --schedule``, harness/schedule.py)."""
     from harness.aggregate.collect import Problems, collect_cell
     from harness.manifest import REPO_ROOT
+    from harness.schedule import with_schedule
 
     repo_root = repo_root or REPO_ROOT
 
@@ -88,6 +90,7 @@ def collect_groups(experiment, scale: str, results: Path, seeds, data_root,
     cache: dict = {}
     seen: set = set()
     for cell in experiment.cells(scale, data_root=data_root, repo_root=repo_root):
+        cell = with_schedule(cell, schedule)
         if cell.kind != "run" or cell.run_name in seen:
             continue
         seen.add(cell.run_name)

@@ -107,6 +107,7 @@ def plan_sweep(
     only: str | None = None,
     train_command: tuple[str, ...] | None = None,
     repo_root: Path = REPO_ROOT,
+    schedule: str = "official",
 ) -> SweepPlan:
     """The plan of ``python -m harness sweep`` (nothing is run or written).
 
@@ -121,6 +122,7 @@ def plan_sweep(
         only: regular expression; only cells whose row label or run name matches.
         train_command: argv prefix replacing ``python -m harness train`` (tests).
         repo_root: where configs are found and trainings run.
+        schedule: ``official`` or ``smoke`` (harness/schedule.py).
 
     Returns:
         The :class:`SweepPlan`.
@@ -129,7 +131,10 @@ def plan_sweep(
     pattern = _pattern(only)
     runs: dict[str, PlannedRun] = {}
     not_run: list[tuple[Cell, str]] = []
+    from harness.schedule import with_schedule
+
     for cell in experiment.cells(scale, data_root=data_root, repo_root=repo_root):
+        cell = with_schedule(cell, schedule)
         if not _selected(cell, pattern):
             continue
         if cell.kind != "run":

@@ -24,6 +24,7 @@ EXPECTED = {
     "epic100_slowfast_noun": (300, 2304, 2304), "multithumos_i3d_rgb": (65, 1024, 2304),
     "multithumos_i3d": (65, 2048, 2304), "multithumos_videomaev2": (65, 1408, 2304),
     "synthetic_thumos_like": (10, 64, 256), "synthetic_multithumos_like": (20, 64, 256),
+    "synthetic_thumos14_timeline": (20, 64, 2304),
     "synthetic_anet_like": (1, 64, 128), "synthetic_anet_like_pad256": (1, 64, 256),
     "hacs_i3d": (200, 2048, 512), "hacs_slowfast": (200, 2304, 960),
 }

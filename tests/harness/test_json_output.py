@@ -58,5 +58,6 @@ def test_every_boolean_json_flag_is_covered():
         if any("--json" in a.option_strings and a.nargs == 0 for a in p._actions)
     )
     # stdout parsed as JSON also in tests/datasets/synthetic/test_synthetic_cli.py
-    # (trivial-baseline) and tests/harness/test_diagnose_command.py (diagnose)
-    assert with_flag == ["diagnose", "evaluate", "plan-seeds", "test", "trivial-baseline"]
+    # (trivial-baseline), tests/harness/test_diagnose_command.py (diagnose) and
+    # tests/datasets/real/test_rehearse_roots.py (rehearse)
+    assert with_flag == ["diagnose", "evaluate", "plan-seeds", "rehearse", "test", "trivial-baseline"]

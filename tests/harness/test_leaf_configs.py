@@ -173,7 +173,7 @@ CLTDR_STEMS = {
     "thumos14_i3d", "thumos14_videomaev2", "thumos14_internvideo2_6b", "multithumos_i3d_rgb",
     "multithumos_i3d", "multithumos_videomaev2", "epic100_verb_slowfast", "epic100_noun_slowfast",
     "anet13_tsp", "hacs_i3d", "hacs_slowfast", "synthetic_thumos_like", "synthetic_anet_like",
-    "synthetic_multithumos_like",
+    "synthetic_multithumos_like", "synthetic_thumos14_timeline",
 }
 _T, _E, _H = (512, 512, 512), (256, 256, 512), (1024, 1024, 1024)
 # lr, wd, warm-up, total epochs, eta_min, clip, arch, window, dims (embd, fpn, head), mlp, k,
@@ -196,6 +196,7 @@ CLTDR_RECIPES = {
 # bins, init_conv_vars, pre loss, top-k / max segments, sigma, per-class NMS)
 CLTDR_SYNTHETIC = {
     "synthetic_thumos_like": (0.035, 1.0, 0.05, 0.2, 1, 16, 0, "focal", 2000, 2000, 0.5, True),
+    "synthetic_thumos14_timeline": (0.035, 1.0, 0.05, 0.2, 1, 16, 0, "focal", 2000, 2000, 0.5, True),
     "synthetic_multithumos_like": (0.03, 1.0, 5e-4, 0.2, 1, 16, 0, "focal", 8000, 8000, 0.5, True),
     "synthetic_anet_like": (0.045, 0.4, 0.5, 1.0, 15, 12, 0.2, "focal", 2000, 200, 0.7, False),
 }

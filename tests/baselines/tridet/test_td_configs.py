@@ -19,7 +19,7 @@ DATASET_KEYS = {"input_dim", "num_classes", "max_seq_len"}
 LEAVES = ("thumos14_i3d", "thumos14_videomaev2", "thumos14_internvideo2_6b", "multithumos_i3d_rgb",
           "multithumos_i3d", "multithumos_videomaev2", "epic100_verb_slowfast",
           "epic100_noun_slowfast", "anet13_tsp", "hacs_i3d", "hacs_slowfast", "synthetic_thumos_like",
-          "synthetic_anet_like", "synthetic_multithumos_like")
+          "synthetic_anet_like", "synthetic_multithumos_like", "synthetic_thumos14_timeline")
 
 # models.md §6 (TriDet table + harness choices): lr, wd, warm-up, total epochs, eta_min, clip,
 # window, k, bins, IoU power, noise, init_conv_vars, mlp, top-k / max segments, sigma, per-class

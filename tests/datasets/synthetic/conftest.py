@@ -16,7 +16,7 @@ def small_sets(tmp_path_factory) -> dict[str, Path]:
 
     root = tmp_path_factory.mktemp("synthetic")
     out = {}
-    for preset in ("thumos-like", "anet-like", "multithumos-like"):
+    for preset in ("thumos-like", "anet-like", "multithumos-like", "thumos14-timeline"):
         write_dataset(SyntheticSpec(preset, "mid", 0, **SMALL), root / preset)  # keep SMALL in sync
         out[preset] = root / preset
     return out
