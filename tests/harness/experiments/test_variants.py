@@ -90,7 +90,6 @@ def test_cfg_options_apply_after_the_variant_switch():
 
 def test_show_config_prints_a_variant(capsys):
     from harness.cli import main
-
     from harness.runner import experiment_hash, load_config
 
     name = "cltdr_gmg/synthetic_thumos_like_fusion-add"
