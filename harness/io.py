@@ -158,6 +158,9 @@ def loads_json_fast(raw: bytes) -> Any:
     import orjson  # only the large-file readers need it
 
     data = orjson.loads(raw)
-    if _pairs(data) != _STRING.sub(b"", raw).count(b":"):
+    pairs = _pairs(data)
+    # pairs = colons - colons inside strings - duplicates: equal to the raw colon count only
+    # when both are zero, so the string-stripping pass runs only for files with ':' in a string
+    if pairs != raw.count(b":") and pairs != _STRING.sub(b"", raw).count(b":"):
         return loads_json(raw)  # raises DuplicateKeyError naming the key
     return data

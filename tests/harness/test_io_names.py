@@ -71,3 +71,8 @@ def test_fast_reader_finds_duplicates_and_ignores_colons_in_strings():
     assert loads_json_fast(b'{"a:b": {"x": [{"q": "::\\":"}]}, "c": []}') == {"a:b": {"x": [{"q": '::":'}]}, "c": []}
     with pytest.raises(ValueError, match="duplicate key 'score'"):
         loads_json_fast(b'{"results": {"v": [{"score": 1, "score": 2}]}}')
+    # a colon inside a string and a duplicated key offset each other in the raw colon count
+    with pytest.raises(ValueError, match="duplicate key 'd'"):
+        loads_json_fast(b'{"k": "x:y", "d": 1, "d": 2}')
+    with pytest.raises(ValueError, match="duplicate key 'a:b'"):
+        loads_json_fast(b'{"a:b": 1, "a:b": 2}')
