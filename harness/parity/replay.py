@@ -169,6 +169,26 @@ def _loss_rows(kind: str, model: nn.Module, log_vars: Mapping[str, Tensor]) -> d
     return out
 
 
+def trajectory_tensors(per_iter: Mapping[str, list], recorder: _Recorder,
+                       losses: Mapping[str, Mapping[str, list]]) -> dict[str, Any]:
+    """The per-iteration series of a replay in the reference file's layout and dtypes (shared by
+    part A and part B)."""
+    traj: dict[str, Any] = {
+        "lr": torch.tensor(per_iter["lr"], dtype=torch.float64),
+        "loss_normalizer_before": torch.tensor(per_iter["loss_normalizer_before"], dtype=torch.float64),
+        "loss_normalizer_after": torch.tensor(per_iter["loss_normalizer_after"], dtype=torch.float64),
+        "num_pos": torch.tensor(per_iter["num_pos"], dtype=torch.int64),
+        "grad_norm": torch.tensor(recorder.rows["grad_norm"], dtype=torch.float32),
+        "grad_norm_after_clip": torch.tensor(recorder.rows["grad_norm_after_clip"], dtype=torch.float64),
+        "grad_norm_per_param": torch.stack(recorder.rows["grad_norm_per_param"]),
+        "param_norm_after_step": torch.stack(recorder.rows["param_norm_after_step"]),
+        "param_names": list(recorder.names),
+    }
+    for section, values in losses.items():
+        traj[section] = {k: torch.tensor(v, dtype=torch.float32) for k, v in values.items()}
+    return traj
+
+
 def replay_fixed(blob: Mapping[str, Any], *, recipe: str | None = None,
                  num_iters: int | None = None,
                  progress: Callable[[int], None] | None = None) -> ReplayResult:
@@ -233,19 +253,7 @@ def replay_fixed(blob: Mapping[str, Any], *, recipe: str | None = None,
                          eta_min=scheduler.eta_min)
         for b in (g["initial_lr"] for g in wrapper.optimizer.param_groups)
     ]
-    traj: dict[str, Any] = {
-        "lr": torch.tensor(per_iter["lr"], dtype=torch.float64),
-        "loss_normalizer_before": torch.tensor(per_iter["loss_normalizer_before"], dtype=torch.float64),
-        "loss_normalizer_after": torch.tensor(per_iter["loss_normalizer_after"], dtype=torch.float64),
-        "num_pos": torch.tensor(per_iter["num_pos"], dtype=torch.int64),
-        "grad_norm": torch.tensor(recorder.rows["grad_norm"], dtype=torch.float32),
-        "grad_norm_after_clip": torch.tensor(recorder.rows["grad_norm_after_clip"], dtype=torch.float64),
-        "grad_norm_per_param": torch.stack(recorder.rows["grad_norm_per_param"]),
-        "param_norm_after_step": torch.stack(recorder.rows["param_norm_after_step"]),
-        "param_names": list(recorder.names),
-    }
-    for section, values in losses.items():
-        traj[section] = {k: torch.tensor(v, dtype=torch.float32) for k, v in values.items()}
+    traj = trajectory_tensors(per_iter, recorder, losses)
     if kind == "cltdr_gmg":  # the two normaliser updates of each iteration (refined, then pre)
         traj["loss_normalizer_after_refined"] = torch.tensor([n[0] for n in norms_each], dtype=torch.float64)
         traj["loss_normalizer_after_before_refine"] = torch.tensor([n[-1] for n in norms_each], dtype=torch.float64)

@@ -127,7 +127,13 @@ def replay_seeded(blob: Mapping[str, Any], data_dir: str | None = None) -> dict[
 
     from harness.hooks.ema import ModelEMAHook
     from harness.parity.adapters import ADAPTERS
-    from harness.parity.replay import _loss_rows, _Recorder, build_optim_wrapper, build_scheduler
+    from harness.parity.replay import (
+        _loss_rows,
+        _Recorder,
+        build_optim_wrapper,
+        build_scheduler,
+        trajectory_tensors,
+    )
     from models.layers.drop_path import set_drop_path_prob
 
     kind, seed = str(blob["model"]), int(blob["seed"])
@@ -182,19 +188,7 @@ def replay_seeded(blob: Mapping[str, Any], data_dir: str | None = None) -> dict[
                 ema.after_train_iter(runner, it)
                 it += 1
     sampler = loader.batch_sampler
-    traj: dict[str, Any] = {
-        "lr": torch.tensor(out["lr"], dtype=torch.float64),
-        "loss_normalizer_before": torch.tensor(out["loss_normalizer_before"], dtype=torch.float64),
-        "loss_normalizer_after": torch.tensor(out["loss_normalizer_after"], dtype=torch.float64),
-        "num_pos": torch.tensor(out["num_pos"], dtype=torch.int64),
-        "grad_norm": torch.tensor(recorder.rows["grad_norm"], dtype=torch.float32),
-        "grad_norm_after_clip": torch.tensor(recorder.rows["grad_norm_after_clip"], dtype=torch.float64),
-        "grad_norm_per_param": torch.stack(recorder.rows["grad_norm_per_param"]),
-        "param_norm_after_step": torch.stack(recorder.rows["param_norm_after_step"]),
-        "param_names": list(recorder.names),
-    }
-    for section, values in losses.items():
-        traj[section] = {k: torch.tensor(v, dtype=torch.float32) for k, v in values.items()}
+    traj = trajectory_tensors(out, recorder, losses)
     result = {
         "dataset_order": [loader.dataset.get_data_info(i)["video_id"] for i in range(len(loader.dataset))],
         "state_before_model": digest(state_before_model), "digest_after_build": after_build,
