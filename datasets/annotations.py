@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.errors import DataError
-from harness.io import DuplicateKeyError, loads_json
+from harness.io import DuplicateKeyError, loads_json, loads_json_fast
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,17 @@ def _num(value, what: str, where: str) -> float:
     return out
 
 
+def _loads(raw: bytes) -> object:
+    """orjson (fast, duplicate keys checked); anything it refuses (NaN literals, a BOM, bad
+    UTF-8 or syntax) goes through the json module, whose errors and NaN the callers name."""
+    try:
+        return loads_json_fast(raw)
+    except DuplicateKeyError:
+        raise
+    except ValueError:  # orjson.JSONDecodeError
+        return loads_json(raw.decode("utf-8"))
+
+
 def read_json(path: str | os.PathLike[str], what: str = "annotation file") -> dict:
     """Load a JSON object, with one-line errors for missing, unreadable or malformed files.
 
@@ -66,8 +77,7 @@ def read_json(path: str | os.PathLike[str], what: str = "annotation file") -> di
     if not path.is_file():
         raise DataError(f"{path}: {what} not found")
     try:
-        with open(path, encoding="utf-8") as f:
-            data = loads_json(f.read())
+        data = _loads(path.read_bytes())
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}: malformed JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except DuplicateKeyError as exc:

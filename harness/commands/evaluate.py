@@ -69,7 +69,7 @@ def check_overlap(gt, pred, args: argparse.Namespace) -> None:
 
     if len(pred) == 0:
         raise DataError(f"{args.predictions}: 'results' holds no detections; nothing to evaluate")
-    gt_videos, pred_videos = set(gt["video_id"]), set(pred["video_id"])
+    gt_videos, pred_videos = set(gt["video_id"].unique()), set(pred["video_id"].unique())
     if not gt_videos & pred_videos:
         raise DataError(
             f"{args.predictions}: none of its {len(pred_videos)} videos belongs to subset "

@@ -201,7 +201,8 @@ def _warn_videos_without_gt(gt: Rows, pred: Rows, source: str) -> int:
     """Count (and warn about) predictions on videos with no GT in the evaluated subset: the
     official evaluator counts them as false positives; so does this one, but not silently."""
     known = set(gt.video.tolist())
-    outside = np.fromiter((v not in known for v in pred.video.tolist()), bool, len(pred.video))
+    codes, videos = pd.factorize(pred.video)  # [N] codes into the distinct predicted videos
+    outside = np.fromiter((v not in known for v in videos.tolist()), bool, len(videos))[codes]
     n = int(outside.sum())
     if n:
         videos = sorted(set(pred.video[outside].tolist()))

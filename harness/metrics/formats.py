@@ -21,7 +21,7 @@ import pandas as pd
 
 from datasets.annotations import label_map, load_annotations, read_json
 from harness.errors import ConfigError, DataError
-from harness.io import DuplicateKeyError, atomic_write_json, loads_json_fast
+from harness.io import DuplicateKeyError, atomic_write_json, gc_paused, json_pairs, loads_json_fast
 from harness.metrics.result import EvaluationWarning
 
 GT_COLUMNS = ["video_id", "t_start", "t_end", "label", "label_name", "row"]
@@ -73,11 +73,29 @@ def load_ground_truth(path: str | os.PathLike[str], subset: str = "validation") 
     return table
 
 
+def _prediction_pairs(data: Any) -> int:
+    """Key-value pairs of a parsed prediction object, without walking each detection: the
+    objects outside ``results`` are walked, every detection object counts ``len(det)``.
+    A lower bound (objects nested inside a detection are not counted), exact for the usual
+    file, as :func:`harness.io.loads_json_fast` needs."""
+    results = data.get("results") if type(data) is dict else None
+    if type(results) is not dict:
+        return json_pairs(data)
+    lists = list(results.values())
+    if not set(map(type, lists)) <= {list}:
+        return json_pairs(data)
+    dets = list(itertools.chain.from_iterable(lists))  # [N]
+    if not set(map(type, dets)) <= {dict}:
+        return json_pairs(data)
+    outside = json_pairs({k: v for k, v in data.items() if k != "results"})
+    return outside + 1 + len(results) + sum(map(len, dets))
+
+
 def _read_json(path: Path) -> dict:
     """The prediction object: orjson for strict JSON (fast), else the json module (NaN and
     Infinity literals, which the checks then name, and read_json's one-line errors)."""
     try:
-        data = loads_json_fast(path.read_bytes())  # a duplicated key is an error, not "last wins"
+        data = loads_json_fast(path.read_bytes(), _prediction_pairs)  # a duplicated key is an error, not "last wins"
     except DuplicateKeyError as exc:
         raise DataError(f"{path}: malformed JSON ({exc}: the last one would silently win)") from None
     except (orjson.JSONDecodeError, OSError):
@@ -127,9 +145,12 @@ def _columns_of_clean_file(results: dict) -> dict[str, np.ndarray] | None:
     except (KeyError, TypeError):  # a detection that is no object, or lacks a key
         return None
     numbers = {int, float}
-    if not set(map(type, segs)) <= {list} or not set(map(type, scores)) <= numbers:
+    if not set(map(type, scores)) <= numbers:
         return None
-    if dets and set(map(len, segs)) != {2}:
+    try:  # a segment that is a number has no len(); a string or object of length 2 gives
+        if dets and set(map(len, segs)) != {2}:  # characters or keys, refused below
+            return None
+    except TypeError:
         return None
     flat = list(itertools.chain.from_iterable(segs))  # [2N] start, end, start, ...
     if not set(map(type, flat)) <= numbers:
@@ -166,10 +187,14 @@ def load_predictions(path: str | os.PathLike[str]) -> pd.DataFrame:
         occur), score, row (index in its video's list), in file order.
     """
     path = Path(path)
-    results = _read_json(path)["results"]
-    fast = _columns_of_clean_file(results)
-    if fast is None:
-        return _checked_table(results, path)
+    # ~10^5 detection objects: 3x faster without cyclic collections; the parsed tree is
+    # freed inside the block, so the collector has nothing of it to walk afterwards
+    with gc_paused():
+        results = _read_json(path)["results"]
+        fast = _columns_of_clean_file(results)
+        if fast is None:
+            return _checked_table(results, path)
+        del results
     return pd.DataFrame(fast).astype({"label": fast["label"].dtype})  # names stay objects
 
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 
 class LayerNorm1d(nn.Module):
     """Normalise each time step over channels (eps 1e-5, biased variance), affine ``1×C×1``.
 
-    Matches the official ``LayerNorm`` (weight 1, bias 0 at init; parameter shapes
-    ``[1, C, 1]``). Computed with the fused ``F.layer_norm`` on a [B, T, C] view.
+    The official ``LayerNorm`` of ActionFormer (reused by TriDet and CLTDR-GMG), line for line:
+
+        μ = mean_c(x),  σ² = mean_c((x − μ)²),  y = (x − μ) / sqrt(σ² + ε) · w + b
+
+    computed in the [B, C, T] layout, so no transpose copies reach the convolutions around
+    it (on CPU this plain form trains ~15 % faster per step than ``F.layer_norm`` on a
+    transposed view; ``results/bench/models_cpu_quick.json``). Weight 1, bias 0 at init;
+    parameter shapes ``[1, C, 1]``.
     """
 
     def __init__(self, num_channels: int, *, eps: float = 1e-5, affine: bool = True) -> None:
@@ -36,7 +41,10 @@ class LayerNorm1d(nn.Module):
         assert x.dim() == 3 and x.shape[1] == self.num_channels, (
             f"LayerNorm1d({self.num_channels}) got shape {tuple(x.shape)}"
         )
-        weight = self.weight.view(-1) if self.weight is not None else None
-        bias = self.bias.view(-1) if self.bias is not None else None
-        out = F.layer_norm(x.transpose(1, 2), (self.num_channels,), weight, bias, self.eps)
-        return out.transpose(1, 2)  # [B, C, T]
+        mu = torch.mean(x, dim=1, keepdim=True)  # [B, 1, T]
+        res_x = x - mu  # [B, C, T]
+        sigma = torch.mean(res_x**2, dim=1, keepdim=True)  # [B, 1, T]
+        out = res_x / torch.sqrt(sigma + self.eps)  # [B, C, T]
+        if self.affine:
+            out = out * self.weight + self.bias
+        return out

@@ -76,3 +76,48 @@ def test_fast_reader_finds_duplicates_and_ignores_colons_in_strings():
         loads_json_fast(b'{"k": "x:y", "d": 1, "d": 2}')
     with pytest.raises(ValueError, match="duplicate key 'a:b'"):
         loads_json_fast(b'{"a:b": 1, "a:b": 2}')
+
+
+@pytest.mark.parametrize("body", [
+    '{"v": [{"label": 0, "score": 0.5, "segment": [0, 1], "score": 0.9}]}',  # in a detection
+    '{"v": [{"label": 0, "score": 0.5, "segment": [0, 1], "x": {"k": 1, "k": 2}}]}',  # nested
+    '{"v": [{"label": 0, "score": 0.5, "segment": [0, 1]}], "w": [], "w": []}',  # video ids
+])
+def test_prediction_pair_count_still_finds_duplicates(tmp_path, body):
+    """load_predictions counts pairs by the file's layout (a lower bound): a duplicate
+    anywhere, even inside an object nested in a detection, is still an error."""
+    from harness.metrics import load_predictions
+
+    p = tmp_path / "p.json"
+    p.write_text('{"version": "x", "external_data": {"used": false}, "results": ' + body + "}")
+    with pytest.raises(DataError, match=r"p.json: malformed JSON \(duplicate key"):
+        load_predictions(p)
+
+
+def test_prediction_pair_count_is_exact_on_a_clean_file():
+    from harness.io import json_pairs
+    from harness.metrics.formats import _prediction_pairs
+
+    data = {"version": "x", "external_data": {"used": True, "details": "y"},
+            "results": {"a": [{"label": 1, "score": 0.1, "segment": [0, 1]}] * 3, "b": []}}
+    assert _prediction_pairs(data) == json_pairs(data) == 3 + 2 + 2 + 9
+    odd = {"results": {"a": [1, {"label": 1}]}}  # non-object detections: the generic walk
+    assert _prediction_pairs(odd) == json_pairs(odd) == 3
+
+
+def test_gc_paused_restores_the_collector_state():
+    import gc
+
+    from harness.io import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused(), gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
