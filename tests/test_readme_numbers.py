@@ -42,3 +42,16 @@ def test_one_meaning_of_plus_minus():
 
 def test_evaluator_zero_over_zero_rule_documented():
     assert "IoU of 0/0" in _readme() and "--keep-zero-length-gt" in _readme()
+
+
+def test_model_speed_tables_come_from_the_bench_file():
+    from harness.reporting.readme_numbers import speed_rows
+
+    bench = ROOT / "results" / "bench" / "models_cpu_quick.json"
+    for method, readme in (("actionformer", "baselines/actionformer/README.md"),
+                           ("tridet", "baselines/tridet/README.md"),
+                           ("cltdr_gmg", "models/cltdr_gmg/README.md")):
+        text = (ROOT / readme).read_text(encoding="utf-8")
+        assert "*pending*" not in text
+        for row in speed_rows(bench, method):
+            assert row in text, f"{readme} lacks {row!r} (python -m harness.reporting.readme_numbers)"

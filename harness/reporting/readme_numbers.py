@@ -7,6 +7,7 @@ mean** (t with n − 1 degrees of freedom), n being said next to it.
 
 - the Table 1 synthetic summary: ``results/tables/table1-synthetic/summary.csv``;
 - the run times: ``wall_time_s`` of ``results/tables/<experiment>-synthetic/runs.csv``;
+- the model speed tables of the model READMEs: ``results/bench/models_cpu_quick.json``;
 - the trivial baseline: ``results/trivial-baseline/<preset>-<quality>-s<seed>.json`` (written
   by ``python -m harness trivial-baseline DIR --json``, see the README there).
 """
@@ -70,6 +71,26 @@ def wall_times(tables: Path, experiment: str) -> str:
     return f"{w.min():.1f}-{w.max():.1f} s over {len(w)} runs"
 
 
+SPEED_METRICS = (("train step (fwd+bwd+AdamW)", "training step (s)"),
+                 ("inference per video incl. NMS", "inference per video (s)"))
+
+
+def speed_rows(bench: Path, method: str) -> list[str]:
+    """A model README's speed table rows: plain, compiled, official range, the two ratios
+    (value / official high - value / official low), from the committed CPU bench file."""
+    rows = json.loads(Path(bench).read_text())
+    out = []
+    for metric, label in SPEED_METRICS:
+        got = {r["case"].split()[2]: r for r in rows
+               if r["case"].startswith(f"{method} cpu ") and r["metric"] == metric}
+        official = got["plain"]["target"].split("official ")[1].rstrip(")")
+        lo, hi = (float(x) for x in official.split("-"))
+        plain, compiled = float(got["plain"]["value"]), float(got["compiled"]["value"])
+        out.append(f"| {label} | {plain:.2f} | {compiled:.2f} | {official} | "
+                   f"{plain / hi:.2f}-{plain / lo:.2f} | {compiled / hi:.2f}-{compiled / lo:.2f} |")
+    return out
+
+
 def main(root: Path = Path(".")) -> None:
     tables, trivial = root / "results" / "tables", root / "results" / "trivial-baseline"
     print("\n".join(table1_rows(tables, trivial)))
@@ -78,6 +99,9 @@ def main(root: Path = Path(".")) -> None:
     print()
     for e in ("table1", "ablations"):
         print(e, wall_times(tables, e))
+    for m in ("actionformer", "tridet", "cltdr_gmg"):
+        print()
+        print("\n".join(speed_rows(root / "results" / "bench" / "models_cpu_quick.json", m)))
 
 
 if __name__ == "__main__":
