@@ -1,9 +1,9 @@
 """1-D Soft-NMS and hard NMS: exact ports of the official ``SoftNMSop`` and ``NMSop``.
 
 Official: happyharrycn/actionformer_release @ 61ea7eb, ``libs/utils/nms.py`` and
-``libs/utils/csrc/nms_cpu.cpp`` (byte-identical in TriDet and CLTDR-GMG). The loops run
-vectorised over groups in :mod:`models.postprocess.soft_nms_core` and
-:mod:`models.postprocess.nms_core`; the public functions take and return tensors, the
+``libs/utils/csrc/nms_cpu.cpp`` (byte-identical in TriDet and CLTDR-GMG). Soft-NMS runs the
+C++ loop line for line under numba (:mod:`models.postprocess.soft_nms_jit`, all groups in one
+call); hard NMS runs vectorised over groups in :mod:`models.postprocess.nms_core`; the public functions take and return tensors, the
 ``*_groups`` helpers work on numpy arrays (torch's multi-threaded indexing of small
 tensors is slow on busy machines). Behaviour (tests/golden/reference/README.md §E):
 
@@ -22,8 +22,14 @@ import torch
 from torch import Tensor
 
 from models.postprocess.detections import Detections
-from models.postprocess.nms_core import bucket_groups, hard_nms_rows, pack_rows
-from models.postprocess.soft_nms_core import soft_nms_rows
+from models.postprocess.nms_core import (
+    SOFT_NMS_METHODS,
+    bucket_groups,
+    hard_nms_rows,
+    pack_rows,
+    soft_nms_method_error,
+)
+from models.postprocess.soft_nms_jit import soft_nms_packed
 
 
 def as_numpy_candidates(
@@ -86,24 +92,16 @@ def soft_nms_groups(
         [M_g]); M_g = min(survivors, max_num).
     """
     _check_max_num(max_num)
-    if sc.size >= 2**24:  # indices travel through float32 arrays
-        raise ValueError(f"soft-NMS supports fewer than 2**24 candidates, got {sc.size}")
+    if method not in SOFT_NMS_METHODS:
+        raise soft_nms_method_error(method)
+    order = np.argsort(groups, kind="stable")  # [N] group after group, input order inside
     counts = np.bincount(groups, minlength=num_groups)  # [G]
-    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-    out = [empty] * num_groups
-    for bucket in bucket_groups(counts):
-        data, _ = pack_rows(
-            [seg[:, 0], seg[:, 1], sc, np.arange(sc.size)], groups, bucket,
-            pads=[0.0, 0.0, 0.0, -1.0],
-        )  # [4, R_b, W_b]: x1, x2, score, input index
-        cols, out_sc, num = soft_nms_rows(
-            data[:3], counts[bucket], iou_threshold=iou_threshold, sigma=sigma,
-            min_score=min_score, method=method, max_num=max_num,
-        )  # [R_b, K] columns in selection order, [R_b, K] decayed scores, [R_b]
-        index = data[3].astype(np.int64)  # [R_b, W_b] column -> input index
-        for r, g in enumerate(bucket.tolist()):
-            out[g] = (index[r, cols[r, : num[r]]], out_sc[r, : num[r]].copy())
-    return out
+    idx, out_sc, kept = soft_nms_packed(
+        seg[order, 0], seg[order, 1], sc[order], order, counts, iou_threshold=iou_threshold,
+        sigma=sigma, min_score=min_score, method=method, max_num=max_num,
+    )  # [N] selections of each group at the start of its range, [N], [G]
+    starts = (np.cumsum(counts) - counts).tolist()
+    return [(idx[s : s + k].copy(), out_sc[s : s + k].copy()) for s, k in zip(starts, kept.tolist())]
 
 
 def hard_nms_groups(

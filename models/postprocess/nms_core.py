@@ -1,6 +1,6 @@
-"""Shared pieces of the vectorised 1-D NMS cores, and the hard-NMS core.
+"""The hard-NMS core (vectorised over groups) and the pieces Soft-NMS shares with it.
 
-The candidates of R independent groups (classes) are packed into padded float32 rows
+For hard NMS the candidates of R independent groups (classes) are packed into padded float32 rows
 ``[R, W]`` and every step of the official C++ loop (``nms_cpu.cpp`` of ActionFormer,
 TriDet and CLTDR-GMG) runs for all rows at once with numpy. Groups of very different
 sizes go to separate buckets so that padding stays small. All arithmetic is float32 in
@@ -13,8 +13,6 @@ import numpy as np
 
 F32 = np.float32
 LENGTH_EPS = F32(1e-6)  # the C++ code adds 1e-6 to every segment length
-NEG_INF = F32(-np.inf)
-POS_INF = F32(np.inf)
 
 
 SOFT_NMS_METHODS = (0, 1, 2)  # hard, linear, Gaussian (the C++ op's codes)
@@ -80,20 +78,6 @@ def pack_rows(
         packed[k] = pad
         packed[k, rows, cols] = v[order]
     return packed, counts
-
-
-def first_max(win: np.ndarray) -> np.ndarray:
-    """Position of the C++ strict-greater scan's maximum in each row of ``win`` [R, M].
-
-    The scan starts at column 0 and a later value replaces the best only when strictly
-    greater, so the first maximum wins and a NaN never wins unless it sits in column 0.
-    """
-    pos = np.argmax(win, axis=1)  # [R] first maximum (numpy treats NaN as maximal)
-    picked = win[np.arange(win.shape[0]), pos]  # [R]
-    for r in np.nonzero(np.isnan(picked))[0]:  # rare: NaN scores from 0/0 IoUs or inputs
-        row = win[r]
-        pos[r] = 0 if np.isnan(row[0]) else int(np.argmax(np.where(np.isnan(row), NEG_INF, row)))
-    return pos
 
 
 def c_iou(sel: np.ndarray, win: np.ndarray) -> np.ndarray:
