@@ -29,7 +29,6 @@ from models.postprocess.nms_core import (
     pack_rows,
     soft_nms_method_error,
 )
-from models.postprocess.soft_nms_jit import soft_nms_packed
 
 
 def as_numpy_candidates(
@@ -94,6 +93,9 @@ def soft_nms_groups(
     _check_max_num(max_num)
     if method not in SOFT_NMS_METHODS:
         raise soft_nms_method_error(method)
+    # numba (and its JIT cache) load on the first Soft-NMS call, not when models is imported
+    from models.postprocess.soft_nms_jit import soft_nms_packed
+
     order = np.argsort(groups, kind="stable")  # [N] group after group, input order inside
     counts = np.bincount(groups, minlength=num_groups)  # [G]
     idx, out_sc, kept = soft_nms_packed(
