@@ -55,3 +55,28 @@ def test_model_speed_tables_come_from_the_bench_file():
         assert "*pending*" not in text
         for row in speed_rows(bench, method):
             assert row in text, f"{readme} lacks {row!r} (python -m harness.reporting.readme_numbers)"
+
+
+def _rows(name: str) -> list[dict]:
+    import json
+
+    return json.loads((ROOT / "results" / "bench" / name).read_text())
+
+
+def test_real_shape_and_timeline_numbers_come_from_the_bench_files():
+    text = _readme()
+    rows = _rows("real_shapes.json")
+    per = {(r["case"].split("/")[0], r["metric"]): r["value"] for r in rows if "/thumos14_i3d" in r["case"]}
+    methods = ("actionformer", "tridet", "cltdr_gmg")
+    for metric, fmt, scale in (("train iteration", "{:.1f}", 1), ("inference per video", "{:.2f}", 1),
+                               ("peak RSS", "{:.1f}", 1), ("official schedule (extrapolated)", "{:.1f}", 1)):
+        shown = " / ".join(fmt.format(per[(m, metric)] * scale) for m in methods)
+        assert shown in text, f"README lacks {metric}: {shown!r} (results/bench/real_shapes.json)"
+    for r in rows:
+        if r["metric"] == "loading":
+            assert f"{r['value']:,.0f}" in text, f"README lacks the loading rate {r['value']:.0f}"
+    tl = {(r["case"].split("/")[0], r["metric"]): r["value"] for r in _rows("timeline.json")}
+    assert f"trivial baseline {tl[('thumos14-timeline mid (data seed 0)', 'trivial baseline average mAP')]:.1f} %" in text
+    shown = ", ".join(f"{n} {tl[(m, 'average mAP (mean over seeds)')]:.1f} %" for n, m in
+                      (("ActionFormer", "actionformer"), ("TriDet", "tridet"), ("CLTDR-GMG", "cltdr_gmg")))
+    assert shown in text, f"README lacks {shown!r} (results/bench/timeline.json)"
