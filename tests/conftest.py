@@ -35,3 +35,16 @@ def golden() -> Path:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture
+def one_thread():
+    """One torch thread for the test (small models: fastest, immune to CPU oversubscription,
+    and the thread count the references were recorded with); restored afterwards. Modules use
+    it with ``pytestmark = pytest.mark.usefixtures("one_thread")``."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -30,9 +30,5 @@ def td_thumos_model(td_thumos_cfg):
 
 
 @pytest.fixture(autouse=True)
-def one_thread():
-    """Small models: one thread is fastest and immune to CPU oversubscription."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def _one_thread_here(one_thread):
+    """Every test of this folder runs with tests/conftest.py's ``one_thread``."""

@@ -18,12 +18,7 @@ from models.necks.identity import IdentityNeck1d
 FEATURE = Tolerance(atol=2e-5, rtol=2e-4)  # reference README §D.3 (features/logits)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")

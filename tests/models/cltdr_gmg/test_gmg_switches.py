@@ -16,12 +16,7 @@ SUBSETS = [s for r in (1, 2, 3) for s in itertools.combinations(ALL, r)]  # 7
 C, T = 16, 24
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def _block(**kwargs) -> GMGBlock:

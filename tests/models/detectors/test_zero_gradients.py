@@ -47,12 +47,7 @@ def one_backward(model, segments: torch.Tensor, labels: torch.Tensor, t: int = 6
     return {n: p.grad for n, p in model.named_parameters()}
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.mark.parametrize("kind", sorted(CONFIGS))
