@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.bench import median_time
+from harness.bench.evaluator import draw_predictions
 
 NAME = "diagnosis"
 DESCRIPTION = "DETAD diagnosis (FP, sensitivity, FN analyses) of a THUMOS14-size prediction file"
@@ -45,16 +46,9 @@ def make_case(num_videos: int = 212, preds_per_video: int = 2000, num_classes: i
         cols["end"] += (g_start + g_len).tolist()
         cols["cov"] += (g_len / duration).tolist()
         cols["n"] += [float(n_gt)] * n_gt
-        n = preds_per_video
-        near = rng.random(n) < 0.5
-        src = rng.integers(0, n_gt, n)
-        jitter = rng.normal(0, 0.15, (n, 2)) * g_len[src, None]
-        r_len = rng.lognormal(np.log(4.0), 1.0, n).clip(0.1, duration)
-        r_start = rng.uniform(0, duration, n)
-        start = np.where(near, g_start[src] + jitter[:, 0], r_start)
-        end = np.where(near, g_start[src] + g_len[src] + jitter[:, 1], r_start + r_len)
-        label = np.where(near & (rng.random(n) < 0.7), g_label[src], rng.integers(0, num_classes, n))
-        score = rng.random(n)
+        start, end, label = draw_predictions(rng, g_start, g_len, g_label, preds_per_video,
+                                             num_classes, duration)
+        score = rng.random(preds_per_video)
         results[f"video_{v:04d}"] = [
             {"label": classes[lab], "score": float(sc), "segment": [float(min(s, e)), float(max(s, e))]}
             for lab, sc, s, e in zip(label.tolist(), score.tolist(), start.tolist(), end.tolist())]

@@ -44,6 +44,23 @@ CASES = (
 )
 
 
+def draw_predictions(
+    rng: np.random.Generator, g_start: np.ndarray, g_len: np.ndarray, g_label: np.ndarray,
+    n: int, num_classes: int, duration: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """n random predictions of one video: half near a GT (jittered bounds, its label 70 % of
+    the time), half anywhere; (start, end, label) each [n], start and end unordered."""
+    near = rng.random(n) < 0.5
+    src = rng.integers(0, len(g_start), n)
+    jitter = rng.normal(0, 0.15, (n, 2)) * g_len[src, None]
+    r_len = rng.lognormal(np.log(4.0), 1.0, n).clip(0.1, duration)
+    r_start = rng.uniform(0, duration, n)
+    start = np.where(near, g_start[src] + jitter[:, 0], r_start)
+    end = np.where(near, g_start[src] + g_len[src] + jitter[:, 1], r_start + r_len)
+    label = np.where(near & (rng.random(n) < 0.7), g_label[src], rng.integers(0, num_classes, n))
+    return start, end, label
+
+
 def make_case(case: RandomCase, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Random GT and prediction tables of the given shape.
 
@@ -65,18 +82,11 @@ def make_case(case: RandomCase, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFra
         g_label = rng.choice(classes, n_gt)
         gt_rows.append(pd.DataFrame({"video_id": vid, "t_start": g_start,
                                      "t_end": g_start + g_len, "label": g_label}))
-        n = case.preds_per_video
-        near = rng.random(n) < 0.5
-        src = rng.integers(0, n_gt, n)
-        jitter = rng.normal(0, 0.15, (n, 2)) * g_len[src, None]
-        r_len = rng.lognormal(np.log(4.0), 1.0, n).clip(0.1, duration)
-        r_start = rng.uniform(0, duration, n)
-        start = np.where(near, g_start[src] + jitter[:, 0], r_start)
-        end = np.where(near, g_start[src] + g_len[src] + jitter[:, 1], r_start + r_len)
-        label = np.where(near & (rng.random(n) < 0.7), g_label[src], rng.integers(0, case.num_classes, n))
+        start, end, label = draw_predictions(rng, g_start, g_len, g_label, case.preds_per_video,
+                                             case.num_classes, duration)
         pred_rows.append(pd.DataFrame({"video_id": vid, "t_start": np.minimum(start, end),
                                        "t_end": np.maximum(start, end), "label": label,
-                                       "score": rng.random(n)}))
+                                       "score": rng.random(case.preds_per_video)}))
     return pd.concat(gt_rows, ignore_index=True), pd.concat(pred_rows, ignore_index=True)
 
 
