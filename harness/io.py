@@ -8,8 +8,8 @@ import json
 import os
 import re
 import tempfile
-from pathlib import Path
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError, DataError, HarnessError
