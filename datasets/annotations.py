@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -55,29 +57,35 @@ def _num(value, what: str, where: str) -> float:
     return out
 
 
-def _loads(raw: bytes) -> object:
-    """orjson (fast, duplicate keys checked); anything it refuses (NaN literals, a BOM, bad
-    UTF-8 or syntax) goes through the json module, whose errors and NaN the callers name."""
+def _loads(raw: bytes, count_pairs: Callable[[Any], int] | None = None) -> object:
+    """orjson (fast, duplicate keys checked; ``count_pairs`` as :func:`loads_json_fast`);
+    anything it refuses (NaN literals, a BOM, bad UTF-8 or syntax) goes through the json
+    module, whose errors and NaN the callers name."""
     try:
-        return loads_json_fast(raw)
+        return loads_json_fast(raw, count_pairs)
     except DuplicateKeyError:
         raise
     except ValueError:  # orjson.JSONDecodeError
         return loads_json(raw.decode("utf-8"))
 
 
-def read_json(path: str | os.PathLike[str], what: str = "annotation file") -> dict:
+def read_json(
+    path: str | os.PathLike[str], what: str = "annotation file",
+    count_pairs: Callable[[Any], int] | None = None,
+) -> dict:
     """Load a JSON object, with one-line errors for missing, unreadable or malformed files.
 
     Args:
         path: the file.
         what: how a missing file is named in the error (e.g. "predictions file").
+        count_pairs: a layout-aware pair count for the duplicate-key check
+            (:func:`harness.io.loads_json_fast`); default: walk every object.
     """
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: {what} not found")
     try:
-        data = _loads(path.read_bytes())
+        data = _loads(path.read_bytes(), count_pairs)
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}: malformed JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except DuplicateKeyError as exc:

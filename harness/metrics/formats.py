@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import orjson
 import pandas as pd
 
 from datasets.annotations import label_map, load_annotations, read_json
 from harness.errors import ConfigError, DataError
-from harness.io import DuplicateKeyError, atomic_write_json, gc_paused, json_pairs, loads_json_fast
+from harness.io import atomic_write_json, gc_paused, json_pairs
 from harness.metrics.result import EvaluationWarning
 
 GT_COLUMNS = ["video_id", "t_start", "t_end", "label", "label_name", "row"]
@@ -92,16 +91,10 @@ def _prediction_pairs(data: Any) -> int:
 
 
 def _read_json(path: Path) -> dict:
-    """The prediction object: orjson for strict JSON (fast), else the json module (NaN and
-    Infinity literals, which the checks then name, and read_json's one-line errors)."""
-    try:
-        data = loads_json_fast(path.read_bytes(), _prediction_pairs)  # a duplicated key is an error, not "last wins"
-    except DuplicateKeyError as exc:
-        raise DataError(f"{path}: malformed JSON ({exc}: the last one would silently win)") from None
-    except (orjson.JSONDecodeError, OSError):
-        data = read_json(path, what="predictions file")
-    if not isinstance(data, dict):
-        raise DataError(f"{path}: expected a JSON object at the top level, got {type(data).__name__}")
+    """The prediction object (``read_json``: orjson for strict JSON, else the json module for
+    NaN and Infinity literals, which the checks then name; a duplicated key is an error, not
+    "last wins"), checked to hold a ``results`` object."""
+    data = read_json(path, what="predictions file", count_pairs=_prediction_pairs)
     if not isinstance(data.get("results"), dict):
         raise DataError(f"{path}: expected an object with a 'results' object (ActivityNet format)")
     return data
