@@ -1,7 +1,7 @@
 """The hard-NMS core (vectorised over groups) and the pieces Soft-NMS shares with it.
 
-For hard NMS the candidates of R independent groups (classes) are packed into padded float32 rows
-``[R, W]`` and every step of the official C++ loop (``nms_cpu.cpp`` of ActionFormer,
+For hard NMS the candidates of R independent groups (classes) are packed into padded
+float32 rows ``[R, W]`` and every step of the official C++ loop (``nms_cpu.cpp`` of ActionFormer,
 TriDet and CLTDR-GMG) runs for all rows at once with numpy. Groups of very different
 sizes go to separate buckets so that padding stays small. All arithmetic is float32 in
 the operand order of the C++ code (tests/golden/reference/README.md §E).

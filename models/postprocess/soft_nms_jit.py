@@ -16,7 +16,7 @@ import math
 import numba
 import numpy as np
 
-F32 = np.float32
+from models.postprocess.nms_core import F32, LENGTH_EPS
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")  # IEEE division (0/0 = NaN), as C++
@@ -69,7 +69,7 @@ def _soft_nms_groups(x1, x2, sc, idx, starts, counts, thr, sig, mins, method, ma
     for g in range(starts.size):
         s, c = starts[g], counts[g]
         gx1, gx2, gsc, gidx = x1[s:s + c].copy(), x2[s:s + c].copy(), sc[s:s + c].copy(), idx[s:s + c].copy()
-        garea = gx2 - gx1 + F32(1e-6)
+        garea = gx2 - gx1 + LENGTH_EPS  # the C++ length, + 1e-6
         out_n[g] = _soft_nms_group(gx1, gx2, gsc, garea, gidx, c, thr, sig, mins, method, max_num,
                                    out_idx[s:s + c], out_sc[s:s + c])
 
