@@ -4,8 +4,8 @@ Official: happyharrycn/actionformer_release @ 61ea7eb, ``libs/utils/nms.py`` and
 ``libs/utils/csrc/nms_cpu.cpp`` (byte-identical in TriDet and CLTDR-GMG). Soft-NMS runs the
 C++ loop line for line under numba (:mod:`models.postprocess.soft_nms_jit`, all groups in one
 call); hard NMS runs vectorised over groups in :mod:`models.postprocess.nms_core`. The public
-functions take and return tensors, the ``*_groups`` helpers work on numpy arrays (torch's multi-threaded indexing of small
-tensors is slow on busy machines). Behaviour (tests/golden/reference/README.md §E):
+functions take and return tensors, the ``*_groups`` helpers work on numpy arrays (torch's
+multi-threaded indexing of small tensors is slow on busy machines). Behaviour (tests/golden/reference/README.md §E):
 
 * Soft-NMS keeps a score equal to ``min_score`` (strict ``<`` removes); the selected
   maximum is never checked, so a group whose candidates are all below ``min_score``
