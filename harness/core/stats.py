@@ -80,28 +80,26 @@ def t_quantile(n: int, confidence: float = 0.95) -> float:
     return float(_st.t.ppf(0.5 + confidence / 2.0, n - 1))
 
 
-def t_interval(values, confidence: float = 0.95) -> Interval:
-    """mean ± t·s/√n over ``values`` [n]; NaN bounds for n < 2."""
+def _t_band(values, confidence: float, half_width) -> Interval:
+    """mean ± ``half_width(t·s, n)``; NaN bounds for n < 2."""
     x = _as_1d(values)
     if len(x) == 0:
         return Interval(math.nan, math.nan, math.nan)
     mean = float(x.mean())
     if len(x) < 2:
         return Interval(mean, math.nan, math.nan)
-    half = t_quantile(len(x), confidence) * float(x.std(ddof=1)) / math.sqrt(len(x))
+    half = half_width(t_quantile(len(x), confidence) * float(x.std(ddof=1)), len(x))
     return Interval(mean, mean - half, mean + half)
+
+
+def t_interval(values, confidence: float = 0.95) -> Interval:
+    """mean ± t·s/√n over ``values`` [n]; NaN bounds for n < 2."""
+    return _t_band(values, confidence, lambda ts, n: ts / math.sqrt(n))
 
 
 def prediction_interval(values, confidence: float = 0.95) -> Interval:
     """mean ± t·s·√(1 + 1/n): where one further run lands with probability ``confidence``."""
-    x = _as_1d(values)
-    if len(x) == 0:
-        return Interval(math.nan, math.nan, math.nan)
-    mean = float(x.mean())
-    if len(x) < 2:
-        return Interval(mean, math.nan, math.nan)
-    half = t_quantile(len(x), confidence) * float(x.std(ddof=1)) * math.sqrt(1.0 + 1.0 / len(x))
-    return Interval(mean, mean - half, mean + half)
+    return _t_band(values, confidence, lambda ts, n: ts * math.sqrt(1.0 + 1.0 / n))
 
 
 def summarize(values, confidence: float = 0.95) -> CellSummary:

@@ -15,12 +15,11 @@ mean** (t with n − 1 degrees of freedom), n being said next to it.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from scipy import stats as _st
+
+from harness.core.stats import t_interval
 
 METHODS = ("ActionFormer", "TriDet", "CLTDR-GMG")
 FEATURES = ("I3D", "VideoMAEv2", "InternVideo2-6B")
@@ -31,9 +30,8 @@ DATA_SEEDS = (0, 1, 2)
 
 def pm(values) -> str:
     """``mean ± half-width of the 95 % t-interval`` with one decimal."""
-    x = np.asarray(values, dtype=float)
-    half = float(_st.t.ppf(0.975, len(x) - 1)) * x.std(ddof=1) / math.sqrt(len(x))
-    return f"{x.mean():.1f} ± {half:.1f}"
+    ci = t_interval(values)
+    return f"{ci.estimate:.1f} ± {(ci.high - ci.low) / 2:.1f}"
 
 
 def trivial_average(folder: Path, preset: str, quality: str, seed: int) -> float:
