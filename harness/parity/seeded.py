@@ -29,7 +29,13 @@ import torch
 from torch import Tensor
 
 from harness.parity.compare import EXACT, Row, Tolerance, compare_scalar, compare_tensor
-from harness.parity.trajectory import TIGHT, _bounded_row, _fail, _state_rows, series
+from harness.parity.trajectory import (
+    TIGHT,
+    _bounded_row,
+    _fail,
+    _state_rows,
+    floor_bounded_rows,
+)
 
 SEEDED_KEYS: dict[str, str] = {
     "what": "info", "seconds": "info",
@@ -330,17 +336,7 @@ def _trajectory_rows(seeded: Mapping[str, Any], act: Mapping[str, Any]) -> list[
     for extra in ("losses_refined", "losses_before_refine"):
         if extra in exp:
             keys.update({f"{extra}.{k}": k for k in ("final_loss", "cls_loss", "reg_loss")})
-    for q, fkey in keys.items():
-        e, a = series(exp, q), series(act, q)
-        if e is None:
-            continue
-        if a is None:
-            rows.append(_fail(f"seeded.trajectory.{q}", "not produced by the replay"))
-            continue
-        rows.append(compare_tensor(f"seeded.trajectory.{q} (tight 0..{window - 1})", a[:window], e[:window],
-                                   Tolerance(rtol=1e-5)))
-        bound = max(10 * float(floor[fkey].max()), 1e-5)
-        rows.append(compare_tensor(f"seeded.trajectory.{q} (all)", a, e, Tolerance(rtol=bound)))
+    rows += floor_bounded_rows("seeded", exp, act, keys, floor, window)
     # the 128-iteration mean: 1e-4 relative (F.7), or 10x the floor run's own mean deviation
     mean_a, mean_e = float(act["losses"]["final_loss"].double().mean()), float(exp["losses"]["final_loss"].double().mean())
     mean_f = float(seeded["noise_floor_perturbed_init"]["losses"]["final_loss"].double().mean())

@@ -190,21 +190,31 @@ def _adamw_exact(actual: Mapping[str, Any], expected: Mapping[str, Any]) -> list
     return rows
 
 
-def _series_checks(exp, act, floor, window: int, n_iter: int, numels: Sequence[int]) -> list[Row]:
+def floor_bounded_rows(
+    part: str, exp, act, keys: Mapping[str, str], rel_dev: Mapping[str, Tensor], window: int
+) -> list[Row]:
+    """Each recorded series ``q`` of ``keys`` (→ its noise-floor key): rtol 1e-5 over the
+    first ``window`` iterations, then over all of them within 10x the largest relative
+    deviation of its noise-floor run (at least 1e-5); a series the replay lacks fails."""
     rows = []
-    rel = floor["rel_dev"]
-    for q, key in LOSS_FLOOR_KEYS.items():
+    for q, key in keys.items():
         e = series(exp, q)
         if e is None:
             continue
         a = series(act, q)
         if a is None:
-            rows.append(_fail(f"fixed.trajectory.{q}", "not produced by the replay"))
+            rows.append(_fail(f"{part}.trajectory.{q}", "not produced by the replay"))
             continue
-        rows.append(_tensor_row(f"fixed.trajectory.{q} (tight 0..{window - 1})", a[:window], e[:window],
-                                Tolerance(rtol=1e-5)))
-        bound = max(10 * float(rel[key].max()), 1e-5)
-        rows.append(_tensor_row(f"fixed.trajectory.{q} (all)", a, e, Tolerance(rtol=bound)))
+        rows.append(compare_tensor(f"{part}.trajectory.{q} (tight 0..{window - 1})", a[:window], e[:window],
+                                   Tolerance(rtol=1e-5)))
+        bound = max(10 * float(rel_dev[key].max()), 1e-5)
+        rows.append(compare_tensor(f"{part}.trajectory.{q} (all)", a, e, Tolerance(rtol=bound)))
+    return rows
+
+
+def _series_checks(exp, act, floor, window: int, n_iter: int, numels: Sequence[int]) -> list[Row]:
+    rel = floor["rel_dev"]
+    rows = floor_bounded_rows("fixed", exp, act, LOSS_FLOOR_KEYS, rel, window)
     # per-tensor norms: rtol 1e-4, or within 1e-5 (the totals' tight rtol) of the iteration's
     # total norm; README F.4's atol 1e-9 fails on float noise: ActionFormer's attention key
     # biases get gradients that vanish in exact arithmetic (softmax shift), so their norms are
